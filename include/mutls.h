@@ -1,0 +1,251 @@
+/*
+ * mutls — a TLS 1.3 stack built around mutual TLS.
+ *
+ * The connection is sans-I/O: it consumes bytes received from the network
+ * (mutls_conn_feed) and produces bytes to send (mutls_conn_take); the
+ * application exchanges plaintext with mutls_conn_read / mutls_conn_write.
+ * It never touches a socket, a clock or a random source directly: those come
+ * through the configuration's hooks. A thin adapter (mutls_io_*) drives a
+ * connection over a file descriptor, blocking or non-blocking.
+ *
+ * A configuration is built once, then shared read-only by any number of
+ * connections (and threads). It is reference counted: a connection holds a
+ * reference, so the application may release its own at any time.
+ *
+ * Return values: functions returning int give MUTLS_OK (0) or a positive
+ * count on success, and one of the negative MUTLS_* codes below otherwise.
+ * After a fatal error, the connection is frozen: every later call returns
+ * the same error, and mutls_conn_error() describes it in words.
+ */
+#ifndef MUTLS_H
+#define MUTLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MUTLS_VERSION_STRING "0.1.0"
+
+/* ---- status and error codes ------------------------------------------ */
+
+#define MUTLS_OK 0
+/* More bytes from the peer are needed before progress can be made. */
+#define MUTLS_WANT_READ (-1)
+/* fd adapter only: the socket would block on write; call again later. */
+#define MUTLS_WANT_WRITE (-2)
+/* Codes at or below MUTLS_ERR_FIRST are fatal errors. */
+#define MUTLS_ERR_FIRST (-10)
+#define MUTLS_ERR_INVALID_ARGUMENT (-10) /* caller misuse                */
+#define MUTLS_ERR_PROTOCOL (-11)         /* the peer broke the protocol  */
+#define MUTLS_ERR_VERIFY (-12)           /* peer certificate rejected    */
+#define MUTLS_ERR_ALERT_RECEIVED (-13)   /* the peer sent a fatal alert  */
+#define MUTLS_ERR_TRUNCATED (-14)        /* stream ended w/o close_notify */
+#define MUTLS_ERR_NEGOTIATION (-15)      /* no common version/suite/...  */
+#define MUTLS_ERR_INTERNAL (-16)         /* allocation or crypto failure */
+#define MUTLS_ERR_IO (-17)               /* fd adapter: socket error     */
+#define MUTLS_ERR_CLOSED (-18)           /* connection already closed    */
+#define MUTLS_ERR_CONFIG (-19)           /* configuration is unusable    */
+
+/* Short constant name of a code ("MUTLS_ERR_VERIFY"). */
+const char *mutls_strerror(int code);
+
+/* ---- versions, roles, names -------------------------------------------- */
+
+#define MUTLS_TLS1_2 0x0303
+#define MUTLS_TLS1_3 0x0304
+
+typedef enum { MUTLS_CLIENT = 0, MUTLS_SERVER = 1 } mutls_role;
+
+/* Verification of the peer's certificate. */
+typedef enum {
+    MUTLS_VERIFY_NONE = 0,    /* do not verify (testing only)              */
+    MUTLS_VERIFY_OPTIONAL = 1,/* verify if presented (server side, later)  */
+    MUTLS_VERIFY_REQUIRE = 2, /* default for clients                       */
+} mutls_verify_mode;
+
+/* IANA names ("TLS_AES_128_GCM_SHA256", "x25519", "ecdsa_secp256r1_sha256",
+ * "close_notify") for the numeric code points used on the wire; NULL when
+ * unknown. */
+const char *mutls_cipher_suite_name(uint16_t suite);
+const char *mutls_group_name(uint16_t group);
+const char *mutls_sig_scheme_name(uint16_t scheme);
+const char *mutls_alert_name(uint8_t alert);
+const char *mutls_version_name(uint16_t version); /* "TLSv1.3" */
+
+/* ---- configuration ----------------------------------------------------- */
+
+typedef struct mutls_config mutls_config;
+typedef struct mutls_conn mutls_conn;
+
+/* Random bytes: fill out[0..len). Return 0 on success. */
+typedef int (*mutls_random_fn)(void *ctx, uint8_t *out, size_t len);
+/* Current time, in seconds since the Unix epoch. */
+typedef int64_t (*mutls_time_fn)(void *ctx);
+/* Key log: one SSLKEYLOGFILE line, without the trailing newline. */
+typedef void (*mutls_keylog_fn)(void *ctx, const char *line);
+
+/* Handshake trace: one call per handshake message sent or received. */
+typedef struct mutls_trace_event {
+    int sent;            /* 1: we sent it, 0: we received it          */
+    uint8_t msg_type;    /* handshake type; 0 for non-handshake events */
+    const char *name;    /* "ClientHello", "ChangeCipherSpec", ...     */
+    const char *detail;  /* the fields that matter, human readable     */
+} mutls_trace_event;
+typedef void (*mutls_trace_fn)(void *ctx, const mutls_conn *conn,
+                               const mutls_trace_event *ev);
+
+/* Create a configuration for a client or a server. NULL on allocation
+ * failure. Defaults: TLS 1.3 only, all three TLS 1.3 suites (AES-128-GCM,
+ * AES-256-GCM, ChaCha20-Poly1305), groups x25519, secp256r1, secp384r1;
+ * clients verify the server against the system store (/etc/ssl/certs). */
+mutls_config *mutls_config_new(mutls_role role);
+mutls_config *mutls_config_up_ref(mutls_config *cfg);
+void mutls_config_free(mutls_config *cfg);
+
+/* The last configuration error, in words. */
+const char *mutls_config_error(const mutls_config *cfg);
+
+/* Add a certificate chain (leaf first, PEM) and its private key (PEM).
+ * A server may hold several chains (e.g. RSA and ECDSA); for each
+ * handshake it picks one the client's signature_algorithms and
+ * server_name allow. */
+int mutls_config_add_cert_chain_file(mutls_config *cfg, const char *chain_pem,
+                                     const char *key_pem);
+int mutls_config_add_cert_chain_mem(mutls_config *cfg, const char *chain_pem,
+                                    size_t chain_len, const char *key_pem,
+                                    size_t key_len);
+
+/* Trust anchors used to verify the peer. Without any of these a client
+ * uses the system store. */
+int mutls_config_set_ca_file(mutls_config *cfg, const char *path);
+int mutls_config_set_ca_dir(mutls_config *cfg, const char *path);
+int mutls_config_set_ca_mem(mutls_config *cfg, const char *pem, size_t len);
+void mutls_config_set_verify(mutls_config *cfg, mutls_verify_mode mode);
+
+/* Comma-separated lists of IANA names (aliases X25519, P-256, P-384 are
+ * accepted). Order is preference order; a server follows its own. */
+int mutls_config_set_ciphers(mutls_config *cfg, const char *list);
+int mutls_config_set_groups(mutls_config *cfg, const char *list);
+/* Signature schemes we accept from / offer to the peer. */
+int mutls_config_set_sig_schemes(mutls_config *cfg, const char *list);
+/* ALPN protocols, comma-separated, in preference order. */
+int mutls_config_set_alpn(mutls_config *cfg, const char *list);
+/* MUTLS_TLS1_2 / MUTLS_TLS1_3. */
+int mutls_config_set_versions(mutls_config *cfg, uint16_t min, uint16_t max);
+/* Advertise record_size_limit (RFC 8449): the largest plaintext record we
+ * are willing to receive, 64..16385. 0 (default) does not send it. */
+int mutls_config_set_record_size_limit(mutls_config *cfg, uint16_t limit);
+/* Middlebox-compatibility mode (RFC 8446 D.4); on by default. */
+void mutls_config_set_middlebox_compat(mutls_config *cfg, int on);
+/* Number of records after which a KeyUpdate is sent automatically; by
+ * default the RFC 8446 section 5.5 limits of the negotiated AEAD with a
+ * safety margin. For tests. */
+void mutls_config_set_key_update_interval(mutls_config *cfg, uint64_t records);
+
+void mutls_config_set_random(mutls_config *cfg, mutls_random_fn fn, void *ctx);
+void mutls_config_set_time(mutls_config *cfg, mutls_time_fn fn, void *ctx);
+void mutls_config_set_keylog(mutls_config *cfg, mutls_keylog_fn fn, void *ctx);
+/* Convenience: append key log lines to a file (opened per line). */
+int mutls_config_set_keylog_file(mutls_config *cfg, const char *path);
+void mutls_config_set_trace(mutls_config *cfg, mutls_trace_fn fn, void *ctx);
+
+/* ---- connection: sans-I/O ---------------------------------------------- */
+
+mutls_conn *mutls_conn_new(mutls_config *cfg);
+void mutls_conn_free(mutls_conn *conn);
+
+/* Client: the name to send in server_name and to check the certificate
+ * against (a DNS name, or an IPv4/IPv6 literal, which is checked against
+ * the certificate's IP addresses and not sent as SNI). */
+int mutls_conn_set_server_name(mutls_conn *conn, const char *name);
+
+/* Arbitrary application pointer. */
+void mutls_conn_set_user(mutls_conn *conn, void *user);
+void *mutls_conn_user(const mutls_conn *conn);
+
+/* Give the connection bytes received from the network. Consumes all of
+ * them (buffering as needed) and advances the handshake. Returns MUTLS_OK,
+ * or a fatal error (an alert to the peer may then be waiting in the
+ * output). Passing len == 0 signals end of stream from the peer. */
+int mutls_conn_feed(mutls_conn *conn, const uint8_t *in, size_t len);
+
+/* Bytes waiting to be sent. */
+size_t mutls_conn_pending(const mutls_conn *conn);
+/* Move up to cap pending bytes into out; returns the count. */
+size_t mutls_conn_take(mutls_conn *conn, uint8_t *out, size_t cap);
+/* Zero-copy form: peek at pending bytes, then mark n of them sent. */
+const uint8_t *mutls_conn_peek_output(const mutls_conn *conn, size_t *len);
+void mutls_conn_consume_output(mutls_conn *conn, size_t n);
+
+/* Start (client) or continue the handshake. MUTLS_OK once complete,
+ * MUTLS_WANT_READ while it needs peer bytes, or a fatal error. */
+int mutls_conn_handshake(mutls_conn *conn);
+int mutls_conn_handshake_done(const mutls_conn *conn);
+
+/* Read decrypted application data. Returns the count (> 0), 0 once the
+ * peer has closed cleanly (close_notify), MUTLS_WANT_READ when more bytes
+ * must be fed, or a fatal error (MUTLS_ERR_TRUNCATED when the stream ended
+ * without close_notify). */
+int mutls_conn_read(mutls_conn *conn, uint8_t *buf, size_t len);
+/* Encrypt application data into the output. Returns len or an error.
+ * Large writes are split into records. */
+int mutls_conn_write(mutls_conn *conn, const uint8_t *buf, size_t len);
+/* Send a KeyUpdate; with request_peer the peer is asked to update too. */
+int mutls_conn_key_update(mutls_conn *conn, int request_peer);
+/* Queue close_notify. Further writes fail with MUTLS_ERR_CLOSED. */
+int mutls_conn_close(mutls_conn *conn);
+
+/* ---- connection: what was negotiated ----------------------------------- */
+
+uint16_t mutls_conn_version(const mutls_conn *conn);
+uint16_t mutls_conn_cipher_suite(const mutls_conn *conn);
+uint16_t mutls_conn_group(const mutls_conn *conn);
+uint16_t mutls_conn_sig_scheme(const mutls_conn *conn); /* the server's CV */
+const char *mutls_conn_alpn(const mutls_conn *conn);        /* or NULL */
+const char *mutls_conn_server_name(const mutls_conn *conn); /* SNI or NULL */
+int mutls_conn_did_hrr(const mutls_conn *conn);
+int mutls_conn_is_resumed(const mutls_conn *conn);
+/* Number of KeyUpdates sent / received so far. */
+uint64_t mutls_conn_key_updates_sent(const mutls_conn *conn);
+uint64_t mutls_conn_key_updates_received(const mutls_conn *conn);
+
+/* The peer's leaf certificate, as seen (verified or not). Strings are
+ * owned by the connection. RFC 4514 subject and issuer. */
+const char *mutls_conn_peer_subject(const mutls_conn *conn);
+const char *mutls_conn_peer_issuer(const mutls_conn *conn);
+int mutls_conn_peer_verified(const mutls_conn *conn);
+
+/* ---- errors ------------------------------------------------------------ */
+
+/* The fatal error that froze the connection (MUTLS_OK if none). */
+int mutls_conn_error_code(const mutls_conn *conn);
+/* In words, naming the reason and the certificate, name or value at fault;
+ * never sent to the peer. "" when there is no error. */
+const char *mutls_conn_error(const mutls_conn *conn);
+/* Alert we sent / received (-1 when none). */
+int mutls_conn_alert_sent(const mutls_conn *conn);
+int mutls_conn_alert_received(const mutls_conn *conn);
+
+/* ---- fd adapter -------------------------------------------------------- */
+
+/* Attach a connected socket. For a non-blocking fd the mutls_io_* calls
+ * return MUTLS_WANT_READ / MUTLS_WANT_WRITE when the socket would block;
+ * call again once poll() reports readiness. */
+int mutls_conn_set_fd(mutls_conn *conn, int fd);
+int mutls_io_handshake(mutls_conn *conn);
+int mutls_io_read(mutls_conn *conn, uint8_t *buf, size_t len);
+int mutls_io_write(mutls_conn *conn, const uint8_t *buf, size_t len);
+/* Send pending output (KeyUpdate, alerts). */
+int mutls_io_flush(mutls_conn *conn);
+/* Send close_notify and flush. */
+int mutls_io_close(mutls_conn *conn);
+/* Events to wait for when the last call returned WANT_*: POLLIN/POLLOUT. */
+short mutls_io_poll_events(const mutls_conn *conn);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,167 @@
+/*
+ * The configuration and connection objects (internal view).
+ */
+#ifndef MT_CONN_H
+#define MT_CONN_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "base/error.h"
+#include "base/wire.h"
+#include "crypto/crypto.h"
+#include "ext/ext.h"
+#include "record/record.h"
+#include "tls13/key_schedule.h"
+#include "x509/x509.h"
+
+#define MT_MAX_CHAINS 8
+#define MT_MAX_SUITES 8
+#define MT_MAX_GROUPS 8
+#define MT_MAX_SIGS 16
+#define MT_MAX_HS_MESSAGE (256 * 1024) /* bounds certificate chains too */
+
+struct mutls_config {
+    atomic_int refs;
+    mutls_role role;
+    mt_crypto *cx;
+    mt_cert_chain *chains[MT_MAX_CHAINS];
+    size_t n_chains;
+    mt_trust *trust;         /* NULL until set or frozen */
+    int trust_explicit;      /* a CA file/dir/mem was given */
+    mutls_verify_mode verify;
+    uint16_t suites[MT_MAX_SUITES];
+    size_t n_suites;
+    uint16_t groups[MT_MAX_GROUPS];
+    size_t n_groups;
+    uint16_t sigs[MT_MAX_SIGS];
+    size_t n_sigs;
+    uint8_t alpn[512]; /* ProtocolNameList contents */
+    size_t alpn_len;
+    uint16_t min_version, max_version;
+    uint16_t record_size_limit;
+    int middlebox_compat;
+    uint64_t key_update_interval;
+    mt_rng rng;
+    mutls_time_fn time_fn;
+    void *time_ctx;
+    mutls_keylog_fn keylog;
+    void *keylog_ctx;
+    char *keylog_path;
+    mutls_trace_fn trace;
+    void *trace_ctx;
+    pthread_mutex_t lock; /* guards the one-time freeze below */
+    int frozen;
+    mt_error err;
+};
+
+/* Handshake states. Each names the message it expects next. */
+enum {
+    MT_ST_START = 0,
+    /* client */
+    MT_ST_C_WAIT_SH,
+    MT_ST_C_WAIT_EE,
+    MT_ST_C_WAIT_CERT_CR,
+    MT_ST_C_WAIT_CERT,
+    MT_ST_C_WAIT_CV,
+    MT_ST_C_WAIT_FINISHED,
+    /* server */
+    MT_ST_S_WAIT_CH,
+    MT_ST_S_WAIT_CH2,
+    MT_ST_S_WAIT_FINISHED,
+    /* both */
+    MT_ST_CONNECTED,
+    MT_ST_STATE_COUNT
+};
+
+/* Handshake message types (RFC 8446 section 4). */
+enum {
+    MT_HS_CLIENT_HELLO = 1,
+    MT_HS_SERVER_HELLO = 2,
+    MT_HS_NEW_SESSION_TICKET = 4,
+    MT_HS_END_OF_EARLY_DATA = 5,
+    MT_HS_ENCRYPTED_EXTENSIONS = 8,
+    MT_HS_CERTIFICATE = 11,
+    MT_HS_CERTIFICATE_REQUEST = 13,
+    MT_HS_CERTIFICATE_VERIFY = 15,
+    MT_HS_FINISHED = 20,
+    MT_HS_KEY_UPDATE = 24,
+    MT_HS_MESSAGE_HASH = 254,
+};
+
+/* State that lives only during the handshake; wiped and freed after. */
+typedef struct mt_handshake {
+    mt_buf raw_transcript; /* until the hash is known */
+    mt_hash *transcript;
+    mt_key_schedule ks;
+    uint8_t client_random[32];
+    uint8_t server_random[32];
+    uint8_t session_id[32];
+    size_t session_id_len;
+    mt_kx *kx[MT_MAX_GROUPS]; /* client: the shares offered */
+    uint16_t kx_group[MT_MAX_GROUPS];
+    size_t n_kx;
+    uint8_t c_hs_secret[MT_MAX_HASH];
+    uint8_t s_hs_secret[MT_MAX_HASH];
+    mt_buf cookie;      /* HelloRetryRequest cookie (sent or to echo) */
+    uint16_t hrr_group;
+    uint64_t offered; /* client: extension descriptor bits sent in CH */
+    const mt_cert_chain *chain; /* the chain we present (if any) */
+    const mt_sig_scheme *client_sig; /* client: scheme for its CertificateVerify */
+    int cert_requested;         /* client: server sent CertificateRequest */
+    uint8_t cr_context[255];
+    size_t cr_context_len;
+    mt_x509 *peer_leaf; /* until CertificateVerify is checked */
+    int ccs_received;
+    int ccs_sent;
+    int saw_peer_message; /* for trace round trips */
+} mt_handshake;
+
+struct mutls_conn {
+    mutls_config *cfg;
+    mutls_role role;
+    mt_error err;
+    int alert_sent;
+    int alert_received;
+    mt_record rec;
+    mt_buf hs_in; /* handshake bytes awaiting a whole message */
+    mt_buf scratch;
+    int state;
+    mt_handshake *hs;
+    /* negotiated */
+    uint16_t version;
+    const mt_suite *suite;
+    uint16_t group;
+    uint16_t sig_scheme;
+    char *alpn;
+    char *sni;         /* server: what the client asked for */
+    char *server_name; /* client: whom we connect to */
+    int did_hrr;
+    /* application traffic secrets, kept for KeyUpdate */
+    uint8_t c_ap_secret[MT_MAX_HASH];
+    uint8_t s_ap_secret[MT_MAX_HASH];
+    uint64_t ku_sent, ku_received;
+    int ku_pending; /* peer asked us to update */
+    /* application data received, not yet read */
+    mt_buf app_in;
+    size_t app_in_off;
+    int close_sent, close_received, eof;
+    /* peer certificate */
+    char *peer_subject, *peer_issuer;
+    int peer_verified;
+    /* fd adapter */
+    int fd;
+    short io_events;
+    void *user;
+};
+
+/* config.c */
+int mt_config_freeze(mutls_config *cfg) MT_MUST;
+int64_t mt_config_now(const mutls_config *cfg);
+
+/* conn.c */
+int mt_conn_fail(mutls_conn *c, int code, int alert, const char *fmt, ...) MT_PRINTF(4, 5);
+/* Encode and queue an alert record. */
+void mt_conn_send_alert(mutls_conn *c, uint8_t alert);
+
+#endif

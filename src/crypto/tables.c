@@ -1,0 +1,104 @@
+/*
+ * Cipher suites and groups, and the public name functions of mutls.h.
+ */
+#include <stddef.h>
+
+#include "crypto/crypto.h"
+
+const mt_suite mt_suites[] = {
+    {0x1301, "TLS_AES_128_GCM_SHA256", MT_AES_128_GCM, MT_SHA256, 16, MUTLS_TLS1_3, MUTLS_TLS1_3},
+    {0x1302, "TLS_AES_256_GCM_SHA384", MT_AES_256_GCM, MT_SHA384, 32, MUTLS_TLS1_3, MUTLS_TLS1_3},
+    {0x1303, "TLS_CHACHA20_POLY1305_SHA256", MT_CHACHA20_POLY1305, MT_SHA256, 32, MUTLS_TLS1_3,
+     MUTLS_TLS1_3},
+};
+const size_t mt_suites_count = sizeof(mt_suites) / sizeof(mt_suites[0]);
+
+const mt_group mt_groups[] = {
+    {MT_GROUP_X25519, "x25519", "X25519", 32},
+    {MT_GROUP_SECP256R1, "secp256r1", "P-256", 65},
+    {MT_GROUP_SECP384R1, "secp384r1", "P-384", 97},
+};
+const size_t mt_groups_count = sizeof(mt_groups) / sizeof(mt_groups[0]);
+
+/* Locale-independent: configuration strings are ASCII names. */
+static int name_eq(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int ca = (unsigned char)*a, cb = (unsigned char)*b;
+        if (ca >= 'A' && ca <= 'Z')
+            ca += 'a' - 'A';
+        if (cb >= 'A' && cb <= 'Z')
+            cb += 'a' - 'A';
+        if (ca != cb)
+            return 0;
+        if (ca == 0)
+            return 1;
+    }
+}
+
+const mt_suite *mt_suite_find(uint16_t code)
+{
+    size_t i;
+    for (i = 0; i < mt_suites_count; i++)
+        if (mt_suites[i].code == code)
+            return &mt_suites[i];
+    return NULL;
+}
+
+const mt_suite *mt_suite_by_name(const char *name)
+{
+    size_t i;
+    if (name == NULL)
+        return NULL;
+    for (i = 0; i < mt_suites_count; i++)
+        if (name_eq(mt_suites[i].name, name))
+            return &mt_suites[i];
+    return NULL;
+}
+
+const mt_group *mt_group_find(uint16_t code)
+{
+    size_t i;
+    for (i = 0; i < mt_groups_count; i++)
+        if (mt_groups[i].code == code)
+            return &mt_groups[i];
+    return NULL;
+}
+
+const mt_group *mt_group_by_name(const char *name)
+{
+    size_t i;
+    if (name == NULL)
+        return NULL;
+    for (i = 0; i < mt_groups_count; i++)
+        if (name_eq(mt_groups[i].name, name) || name_eq(mt_groups[i].alias, name))
+            return &mt_groups[i];
+    return NULL;
+}
+
+const char *mutls_cipher_suite_name(uint16_t suite)
+{
+    const mt_suite *s = mt_suite_find(suite);
+    return s != NULL ? s->name : NULL;
+}
+
+const char *mutls_group_name(uint16_t group)
+{
+    const mt_group *g = mt_group_find(group);
+    return g != NULL ? g->name : NULL;
+}
+
+const char *mutls_sig_scheme_name(uint16_t scheme)
+{
+    const mt_sig_scheme *s = mt_sig_scheme_find(scheme);
+    return s != NULL ? s->name : NULL;
+}
+
+const char *mutls_version_name(uint16_t version)
+{
+    switch (version) {
+    case MUTLS_TLS1_3: return "TLSv1.3";
+    case MUTLS_TLS1_2: return "TLSv1.2";
+    default: return NULL;
+    }
+}

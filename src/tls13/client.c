@@ -1,0 +1,359 @@
+/* The TLS 1.3 client (RFC 8446 section 2, figure 1, left column). */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tls13/handshake.h"
+
+static int offered_suite(const mutls_config *cfg, uint16_t suite)
+{
+    for (size_t i = 0; i < cfg->n_suites; i++)
+        if (cfg->suites[i] == suite)
+            return 1;
+    return 0;
+}
+
+static int offered_group(const mutls_config *cfg, uint16_t g)
+{
+    for (size_t i = 0; i < cfg->n_groups; i++)
+        if (cfg->groups[i] == g)
+            return 1;
+    return 0;
+}
+
+int mt_tls13_client_start(mutls_conn *c)
+{
+    int ret;
+    if (mt_hs_new(c) != 0)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
+    if ((ret = mt_send_client_hello(c)) != 0)
+        return ret;
+    c->state = MT_ST_C_WAIT_SH;
+    return 0;
+}
+
+/* Checks common to ServerHello and HelloRetryRequest (RFC 8446 4.1.3/4). */
+static int check_server_hello(mutls_conn *c, const mt_server_hello *sh)
+{
+    mt_handshake *hs = c->hs;
+    if (!mt_exts_has(&sh->ext, MT_EXT_SUPPORTED_VERSIONS))
+        return mt_conn_fail(c, MUTLS_ERR_NEGOTIATION, MT_ALERT_PROTOCOL_VERSION,
+                            "server chose TLS 1.2 or older, and this client requires TLS 1.3");
+    if (sh->ext.selected_version != MUTLS_TLS1_3 || sh->legacy_version != 0x0303)
+        return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
+                            "server selected version 0x%04x, which was not offered",
+                            sh->ext.selected_version);
+    if (sh->session_id_len != hs->session_id_len ||
+        memcmp(sh->session_id, hs->session_id, hs->session_id_len) != 0)
+        return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
+                            "server did not echo the legacy_session_id");
+    const mt_suite *s = mt_suite_find(sh->suite);
+    if (!offered_suite(c->cfg, sh->suite) || s == NULL || s->min_version > MUTLS_TLS1_3 ||
+        s->max_version < MUTLS_TLS1_3)
+        return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
+                            "server chose cipher suite 0x%04x, which was not offered", sh->suite);
+    /* RFC 8446 4.1.4: the ServerHello must keep the HRR's suite. */
+    if (c->suite != NULL && c->suite != s)
+        return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
+                            "server changed cipher suite after HelloRetryRequest");
+    c->suite = s;
+    return 0;
+}
+
+static int handle_hello_retry_request(mutls_conn *c, const mt_server_hello *sh, const uint8_t *msg,
+                                      size_t len)
+{
+    mt_handshake *hs = c->hs;
+    uint16_t g = sh->ext.hrr_group;
+    char detail[160];
+    int ret;
+
+    /* RFC 8446 section 4.1.4: one HelloRetryRequest at most. */
+    if (c->did_hrr)
+        return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_UNEXPECTED_MESSAGE,
+                            "server sent a second HelloRetryRequest");
+    if (!mt_exts_has(&sh->ext, MT_EXT_KEY_SHARE) && !mt_exts_has(&sh->ext, MT_EXT_COOKIE))
+        return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
+                            "HelloRetryRequest would not change the ClientHello");
+    if (mt_exts_has(&sh->ext, MT_EXT_KEY_SHARE)) {
+        if (!offered_group(c->cfg, g) || (hs->n_kx > 0 && hs->kx_group[0] == g))
+            return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
+                                "HelloRetryRequest asks for group 0x%04x, which is not acceptable", g);
+        hs->hrr_group = g;
+    } else {
+        hs->hrr_group = hs->kx_group[0];
+    }
+    if (mt_exts_has(&sh->ext, MT_EXT_COOKIE)) {
+        mt_buf_reset(&hs->cookie);
+        if (mt_w_bytes(&hs->cookie, sh->ext.cookie, sh->ext.cookie_len) != 0)
+            return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
+    }
+    c->did_hrr = 1;
+    if (mt_transcript_replace_with_message_hash(c) != 0 || mt_transcript_add(c, msg, len) != 0)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
+    snprintf(detail, sizeof(detail), "HelloRetryRequest: suite=%s group=%s%s", c->suite->name,
+             mutls_group_name(hs->hrr_group), hs->cookie.len ? " cookie" : "");
+    mt_trace(c, 0, MT_HS_SERVER_HELLO, "HelloRetryRequest", detail);
+    /* RFC 8446 D.4: in compatibility mode, CCS before the second flight. */
+    if (c->cfg->middlebox_compat && (ret = mt_send_ccs(c)) != 0)
+        return ret;
+    return mt_send_client_hello(c);
+}
+
+static int handle_server_hello(mutls_conn *c, mt_reader *body, const uint8_t *msg, size_t len)
+{
+    mt_handshake *hs = c->hs;
+    mt_server_hello sh;
+    uint8_t dhe[MT_MAX_KX_SECRET], th[MT_MAX_HASH];
+    size_t dhe_len = sizeof(dhe);
+    mt_kx *kx = NULL;
+    char detail[160];
+    int ret;
+
+    if ((ret = mt_parse_server_hello(c, body, &sh)) != 0 || (ret = check_server_hello(c, &sh)) != 0)
+        return ret;
+    if (sh.is_hrr)
+        return handle_hello_retry_request(c, &sh, msg, len);
+
+    if (!mt_exts_has(&sh.ext, MT_EXT_KEY_SHARE))
+        return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_MISSING_EXTENSION,
+                            "ServerHello has no key_share");
+    for (size_t i = 0; i < hs->n_kx; i++)
+        if (hs->kx_group[i] == sh.ext.shares[0].group)
+            kx = hs->kx[i];
+    if (kx == NULL)
+        return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
+                            "server's key_share is for group 0x%04x, for which no share was sent",
+                            sh.ext.shares[0].group);
+    c->group = sh.ext.shares[0].group;
+    c->version = MUTLS_TLS1_3;
+    memcpy(hs->server_random, sh.random, 32);
+    snprintf(detail, sizeof(detail), "version=TLSv1.3 suite=%s group=%s", c->suite->name,
+             mutls_group_name(c->group));
+    mt_trace(c, 0, MT_HS_SERVER_HELLO, "ServerHello", detail);
+
+    if (mt_kx_derive(kx, sh.ext.shares[0].pub, sh.ext.shares[0].len, dhe, &dhe_len) != 0)
+        return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
+                            "server's %s key share is invalid", mutls_group_name(c->group));
+    mt_ks_init(&hs->ks, c->cfg->cx, c->suite->hash);
+    ret = -1;
+    if (mt_transcript_start_hash(c, c->suite->hash) == 0 && mt_transcript_add(c, msg, len) == 0 &&
+        mt_transcript_hash(c, th) == 0 && mt_ks_early(&hs->ks, NULL, 0) == 0 &&
+        mt_ks_handshake(&hs->ks, dhe, dhe_len) == 0 &&
+        mt_ks_derive(&hs->ks, "c hs traffic", th, hs->c_hs_secret) == 0 &&
+        mt_ks_derive(&hs->ks, "s hs traffic", th, hs->s_hs_secret) == 0)
+        ret = 0;
+    mt_wipe(dhe, sizeof(dhe));
+    if (ret != 0)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR,
+                            "handshake key derivation failed");
+    mt_keylog(c, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", hs->c_hs_secret);
+    mt_keylog(c, "SERVER_HANDSHAKE_TRAFFIC_SECRET", hs->s_hs_secret);
+    if ((ret = mt_install_secret(c, 0, hs->s_hs_secret)) != 0 ||
+        (ret = mt_install_secret(c, 1, hs->c_hs_secret)) != 0)
+        return ret;
+    c->state = MT_ST_C_WAIT_EE;
+    return 0;
+}
+
+static int handle_encrypted_extensions(mutls_conn *c, mt_reader *body, const uint8_t *msg,
+                                       size_t len)
+{
+    mt_exts x;
+    char detail[320];
+    int ret;
+
+    if ((ret = mt_parse_encrypted_extensions(c, body, &x)) != 0)
+        return ret;
+    if (mt_exts_has(&x, MT_EXT_ALPN)) {
+        /* RFC 7301 section 3.2: the choice must be one we offered. */
+        mt_reader names = mt_reader_init(c->cfg->alpn, c->cfg->alpn_len), one;
+        int found = 0;
+        while (mt_r_left(&names) > 0 && mt_r_vec(&names, 1, 1, 255, &one) == 0)
+            if (one.len + 1 == x.alpn_len && memcmp(one.p, x.alpn + 1, one.len) == 0)
+                found = 1;
+        if (!found)
+            return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
+                                "server chose an ALPN protocol that was not offered");
+        c->alpn = strndup((const char *)x.alpn + 1, x.alpn_len - 1);
+        if (c->alpn == NULL)
+            return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
+    }
+    if (mt_exts_has(&x, MT_EXT_RECORD_SIZE_LIMIT)) {
+        /* RFC 8449 section 4: in TLS 1.3 the limit counts the content
+         * type byte; our limit applies now that the server knows it. */
+        size_t lim = (size_t)x.record_size_limit - 1;
+        c->rec.send_plaintext_max = lim < MT_MAX_PLAINTEXT ? lim : MT_MAX_PLAINTEXT;
+        if (c->cfg->record_size_limit)
+            c->rec.recv_inner_max = c->cfg->record_size_limit;
+    }
+    if (mt_transcript_add(c, msg, len) != 0)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
+    snprintf(detail, sizeof(detail), "alpn=%s%s", c->alpn ? c->alpn : "-",
+             mt_exts_has(&x, MT_EXT_RECORD_SIZE_LIMIT) ? " record_size_limit" : "");
+    mt_trace(c, 0, MT_HS_ENCRYPTED_EXTENSIONS, "EncryptedExtensions", detail);
+    c->state = MT_ST_C_WAIT_CERT_CR;
+    return 0;
+}
+
+static int handle_certificate_request(mutls_conn *c, mt_reader *body, const uint8_t *msg,
+                                      size_t len)
+{
+    mt_reader ctx, ext;
+    mt_exts x;
+    memset(&x, 0, sizeof(x));
+    if (mt_r_vec(body, 1, 0, 255, &ctx) != 0 || mt_r_vec(body, 2, 2, 0xffff, &ext) != 0 ||
+        mt_r_done(body) != 0)
+        return MT_DECODE_ERROR(c, "CertificateRequest");
+    if (mt_exts_parse(&ext, MT_IN_CR, ~0ull, &x, &c->err) != 0)
+        return c->err.code;
+    /* RFC 8446 section 4.3.2: signature_algorithms must be present. */
+    if (!mt_exts_has(&x, MT_EXT_SIGNATURE_ALGORITHMS))
+        return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_MISSING_EXTENSION,
+                            "CertificateRequest without signature_algorithms");
+    c->hs->cert_requested = 1;
+    memcpy(c->hs->cr_context, ctx.p, ctx.len);
+    c->hs->cr_context_len = ctx.len;
+    /* Remember which of our chains (if any) the server can accept. */
+    c->hs->chain = NULL;
+    c->sig_scheme = 0;
+    for (size_t i = 0; i < c->cfg->n_chains && c->hs->chain == NULL; i++)
+        for (size_t j = 0; j < c->cfg->n_sigs && c->hs->chain == NULL; j++) {
+            const mt_sig_scheme *s = mt_sig_scheme_find(c->cfg->sigs[j]);
+            int allowed = 0;
+            for (size_t k = 0; k < x.n_sigs; k++)
+                allowed |= x.sigs[k] == c->cfg->sigs[j];
+            if (allowed && s && s->handshake_ok && mt_sig_scheme_fits_key(s, c->cfg->chains[i]->key)) {
+                c->hs->chain = c->cfg->chains[i];
+                c->hs->client_sig = s;
+            }
+        }
+    if (mt_transcript_add(c, msg, len) != 0)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
+    mt_trace(c, 0, MT_HS_CERTIFICATE_REQUEST, "CertificateRequest",
+             c->hs->chain ? "client certificate requested" : "client certificate requested (none fits: sending an empty Certificate)");
+    c->state = MT_ST_C_WAIT_CERT;
+    return 0;
+}
+
+static int is_ip_literal(const char *name)
+{
+    uint8_t tmp[16];
+    return inet_pton(AF_INET, name, tmp) == 1 || inet_pton(AF_INET6, name, tmp) == 1;
+}
+
+static int handle_certificate(mutls_conn *c, mt_reader *body, const uint8_t *msg, size_t len)
+{
+    mt_certificate_msg m;
+    mt_x509 *leaf = NULL;
+    char detail[700];
+    int ret;
+
+    if ((ret = mt_parse_certificate(c, body, &m)) != 0)
+        return ret;
+    if (m.context_len != 0)
+        return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
+                            "server Certificate has a non-empty request context");
+    /* RFC 8446 section 4.4.2.4: an empty server Certificate is decode_error. */
+    if (m.n == 0)
+        return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_DECODE_ERROR,
+                            "server sent an empty Certificate message");
+    if (c->cfg->verify != MUTLS_VERIFY_NONE) {
+        mt_verify_params p = {c->server_name, mt_config_now(c->cfg), 1};
+        (void)is_ip_literal;
+        if ((ret = mt_verify_chain(c->cfg->trust, m.der, m.der_len, m.n, &p, "server", &leaf,
+                                   &c->err)) != 0) {
+            /* keep what we saw for the application's logs */
+            mt_x509 *seen = NULL;
+            if (mt_x509_from_der(m.der[0], m.der_len[0], &seen) == 0) {
+                c->peer_subject = mt_x509_subject(seen);
+                c->peer_issuer = mt_x509_issuer(seen);
+                mt_x509_free(seen);
+            }
+            return ret;
+        }
+        c->peer_verified = 1;
+    } else if (mt_x509_from_der(m.der[0], m.der_len[0], &leaf) != 0) {
+        return mt_conn_fail(c, MUTLS_ERR_VERIFY, MT_ALERT_BAD_CERTIFICATE,
+                            "server certificate could not be parsed");
+    }
+    c->hs->peer_leaf = leaf;
+    c->peer_subject = mt_x509_subject(leaf);
+    c->peer_issuer = mt_x509_issuer(leaf);
+    if (mt_transcript_add(c, msg, len) != 0)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
+    snprintf(detail, sizeof(detail), "%zu certificate(s), subject %s, issuer %s%s", m.n,
+             c->peer_subject ? c->peer_subject : "?", c->peer_issuer ? c->peer_issuer : "?",
+             c->peer_verified ? ", verified" : ", NOT verified (verification disabled)");
+    mt_trace(c, 0, MT_HS_CERTIFICATE, "Certificate", detail);
+    c->state = MT_ST_C_WAIT_CV;
+    return 0;
+}
+
+static int handle_certificate_verify(mutls_conn *c, mt_reader *body, const uint8_t *msg,
+                                     size_t len)
+{
+    mt_pkey *key = mt_x509_public_key(c->hs->peer_leaf);
+    char detail[96];
+    int ret;
+
+    if (key == NULL)
+        return mt_conn_fail(c, MUTLS_ERR_VERIFY, MT_ALERT_UNSUPPORTED_CERTIFICATE,
+                            "server certificate has an unsupported public key");
+    ret = mt_check_certificate_verify(c, body, key, c->cfg->sigs, c->cfg->n_sigs);
+    mt_pkey_free(key);
+    if (ret != 0)
+        return ret;
+    if (mt_transcript_add(c, msg, len) != 0)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
+    snprintf(detail, sizeof(detail), "scheme=%s, signature valid", mutls_sig_scheme_name(c->sig_scheme));
+    mt_trace(c, 0, MT_HS_CERTIFICATE_VERIFY, "CertificateVerify", detail);
+    c->state = MT_ST_C_WAIT_FINISHED;
+    return 0;
+}
+
+static int handle_finished(mutls_conn *c, mt_reader *body, const uint8_t *msg, size_t len)
+{
+    mt_handshake *hs = c->hs;
+    int ret;
+
+    if ((ret = mt_check_finished(c, body, hs->s_hs_secret)) != 0)
+        return ret;
+    if (mt_transcript_add(c, msg, len) != 0)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
+    mt_trace(c, 0, MT_HS_FINISHED, "Finished", "verify_data valid");
+    if ((ret = mt_derive_application_secrets(c)) != 0 ||
+        (ret = mt_install_secret(c, 0, c->s_ap_secret)) != 0)
+        return ret;
+    if (c->cfg->middlebox_compat && (ret = mt_send_ccs(c)) != 0)
+        return ret;
+    if (hs->cert_requested) {
+        if ((ret = mt_send_certificate(c, hs->chain)) != 0)
+            return ret;
+        if (hs->chain != NULL &&
+            (ret = mt_send_certificate_verify(c, hs->chain->key, hs->client_sig)) != 0)
+            return ret;
+    }
+    if ((ret = mt_send_finished(c, hs->c_hs_secret)) != 0 ||
+        (ret = mt_install_secret(c, 1, c->c_ap_secret)) != 0)
+        return ret;
+    c->state = MT_ST_CONNECTED;
+    mt_trace(c, 0, 0, "connected", NULL);
+    mt_hs_free(c);
+    return 0;
+}
+
+const mt_transition mt_tls13_client_table[] = {
+    {MT_ST_C_WAIT_SH, MT_HS_SERVER_HELLO, handle_server_hello},
+    {MT_ST_C_WAIT_EE, MT_HS_ENCRYPTED_EXTENSIONS, handle_encrypted_extensions},
+    {MT_ST_C_WAIT_CERT_CR, MT_HS_CERTIFICATE_REQUEST, handle_certificate_request},
+    {MT_ST_C_WAIT_CERT_CR, MT_HS_CERTIFICATE, handle_certificate},
+    {MT_ST_C_WAIT_CERT, MT_HS_CERTIFICATE, handle_certificate},
+    {MT_ST_C_WAIT_CV, MT_HS_CERTIFICATE_VERIFY, handle_certificate_verify},
+    {MT_ST_C_WAIT_FINISHED, MT_HS_FINISHED, handle_finished},
+    {MT_ST_CONNECTED, MT_HS_NEW_SESSION_TICKET, mt_handle_new_session_ticket},
+    {MT_ST_CONNECTED, MT_HS_KEY_UPDATE, mt_handle_key_update},
+};
+const size_t mt_tls13_client_table_count =
+    sizeof(mt_tls13_client_table) / sizeof(mt_tls13_client_table[0]);

@@ -1,0 +1,154 @@
+/* ClientHello (RFC 8446 section 4.1.2): built by the client, parsed by the
+ * server. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tls13/handshake.h"
+
+static int is_ip_literal(const char *name)
+{
+    uint8_t tmp[16];
+    return inet_pton(AF_INET, name, tmp) == 1 || inet_pton(AF_INET6, name, tmp) == 1;
+}
+
+/* Generate (or reuse) the key shares to offer: the first configured group,
+ * or after a HelloRetryRequest the one the server asked for. */
+static int make_shares(mutls_conn *c, const uint8_t **pubs, size_t *lens, uint16_t *groups,
+                       uint8_t pub_store[][MT_MAX_KX_PUB], size_t *n)
+{
+    mt_handshake *hs = c->hs;
+    uint16_t want = hs->hrr_group ? hs->hrr_group : c->cfg->groups[0];
+
+    for (size_t i = 0; i < hs->n_kx; i++)
+        mt_kx_free(hs->kx[i]);
+    hs->n_kx = 0;
+    if (mt_kx_generate(c->cfg->cx, want, &c->cfg->rng, &hs->kx[0], pub_store[0], &lens[0]) != 0)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR,
+                            "could not generate a %s key share", mutls_group_name(want));
+    hs->kx_group[0] = want;
+    hs->n_kx = 1;
+    groups[0] = want;
+    pubs[0] = pub_store[0];
+    *n = 1;
+    return 0;
+}
+
+#define OFFER(c, type) ((c)->hs->offered |= 1ull << mt_ext_index(type))
+
+int mt_send_client_hello(mutls_conn *c)
+{
+    const mutls_config *cfg = c->cfg;
+    mt_handshake *hs = c->hs;
+    mt_buf *b = &c->scratch;
+    uint8_t pub_store[1][MT_MAX_KX_PUB];
+    const uint8_t *pubs[1];
+    size_t lens[1], n_shares = 0;
+    uint16_t share_groups[1], versions[2];
+    uint16_t sigs[MT_MAX_SIGS];
+    size_t n_sigs = 0, n_versions = 0;
+    char detail[512];
+    int ret;
+
+    if (!c->did_hrr) {
+        if (mt_random(&cfg->rng, hs->client_random, 32) != 0)
+            return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "no randomness");
+        /* RFC 8446 D.4: a non-empty session id turns on middlebox mode. */
+        hs->session_id_len = cfg->middlebox_compat ? 32 : 0;
+        if (hs->session_id_len && mt_random(&cfg->rng, hs->session_id, 32) != 0)
+            return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "no randomness");
+    }
+    if ((ret = make_shares(c, pubs, lens, share_groups, pub_store, &n_shares)) != 0)
+        return ret;
+
+    size_t len_off = mt_msg_begin(c, MT_HS_CLIENT_HELLO);
+    mt_w_u16(b, 0x0303); /* legacy_version */
+    mt_w_bytes(b, hs->client_random, 32);
+    size_t v = mt_w_open(b, 1);
+    mt_w_bytes(b, hs->session_id, hs->session_id_len);
+    mt_w_close(b, v, 1);
+    v = mt_w_open(b, 2);
+    for (size_t i = 0; i < cfg->n_suites; i++)
+        mt_w_u16(b, cfg->suites[i]);
+    mt_w_close(b, v, 2);
+    mt_w_u8(b, 1); /* legacy_compression_methods: null only */
+    mt_w_u8(b, 0);
+
+    size_t ext = mt_w_open(b, 2);
+    hs->offered = 0;
+    if (c->server_name != NULL && !is_ip_literal(c->server_name)) {
+        mt_ext_write_server_name(b, c->server_name);
+        OFFER(c, MT_EXT_SERVER_NAME);
+    }
+    if (cfg->max_version >= MUTLS_TLS1_3)
+        versions[n_versions++] = MUTLS_TLS1_3;
+    mt_ext_write_supported_versions_ch(b, versions, n_versions);
+    OFFER(c, MT_EXT_SUPPORTED_VERSIONS);
+    mt_ext_write_supported_groups(b, cfg->groups, cfg->n_groups);
+    OFFER(c, MT_EXT_SUPPORTED_GROUPS);
+    mt_ext_write_key_share_ch(b, share_groups, pubs, lens, n_shares);
+    OFFER(c, MT_EXT_KEY_SHARE);
+    for (size_t i = 0; i < cfg->n_sigs; i++)
+        sigs[n_sigs++] = cfg->sigs[i];
+    mt_ext_write_signature_algorithms(b, MT_EXT_SIGNATURE_ALGORITHMS, sigs, n_sigs);
+    OFFER(c, MT_EXT_SIGNATURE_ALGORITHMS);
+    if (cfg->alpn_len > 0) {
+        mt_ext_write_alpn(b, cfg->alpn, cfg->alpn_len);
+        OFFER(c, MT_EXT_ALPN);
+    }
+    if (cfg->record_size_limit > 0) {
+        mt_ext_write_record_size_limit(b, cfg->record_size_limit);
+        OFFER(c, MT_EXT_RECORD_SIZE_LIMIT);
+    }
+    if (hs->cookie.len > 0) /* RFC 8446 4.2.2: echo the HRR's cookie */
+        mt_ext_write_cookie(b, hs->cookie.data, hs->cookie.len);
+    mt_w_close(b, ext, 2);
+    if (b->err)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
+
+    size_t dn = (size_t)snprintf(detail, sizeof(detail), "versions=TLSv1.3 suites=");
+    for (size_t i = 0; i < cfg->n_suites && dn < sizeof(detail); i++)
+        dn += (size_t)snprintf(detail + dn, sizeof(detail) - dn, "%s%s", i ? "," : "",
+                               mutls_cipher_suite_name(cfg->suites[i]));
+    if (dn < sizeof(detail))
+        dn += (size_t)snprintf(detail + dn, sizeof(detail) - dn, " key_share=%s sni=%s%s%s",
+                               mutls_group_name(share_groups[0]),
+                               (hs->offered & (1ull << mt_ext_index(MT_EXT_SERVER_NAME)))
+                                   ? c->server_name : "-",
+                               cfg->alpn_len ? " alpn=" : "", cfg->alpn_len ? "yes" : "");
+    return mt_msg_send(c, len_off, detail);
+}
+
+int mt_parse_client_hello(mutls_conn *c, mt_reader *r, mt_client_hello *ch)
+{
+    mt_reader sid, comp, ext;
+    uint8_t method;
+    int null_comp = 0;
+
+    memset(ch, 0, sizeof(*ch));
+    if (mt_r_u16(r, &ch->legacy_version) != 0 || mt_r_bytes(r, 32, &ch->random) != 0 ||
+        mt_r_vec(r, 1, 0, 32, &sid) != 0 || mt_r_vec(r, 2, 2, 0xfffe, &ch->suites) != 0 ||
+        ch->suites.len % 2 != 0 || mt_r_vec(r, 1, 1, 255, &comp) != 0)
+        return MT_DECODE_ERROR(c, "ClientHello");
+    ch->session_id = sid.p;
+    ch->session_id_len = sid.len;
+    while (mt_r_left(&comp) > 0) {
+        (void)mt_r_u8(&comp, &method);
+        if (method == 0)
+            null_comp = 1;
+    }
+    /* RFC 8446 section 4.1.2: without extensions this is a pre-1.3 hello;
+     * otherwise the extensions must fill the rest exactly. */
+    if (mt_r_left(r) == 0)
+        return mt_conn_fail(c, MUTLS_ERR_NEGOTIATION, MT_ALERT_PROTOCOL_VERSION,
+                            "client offered only a TLS version below 1.3 (no extensions)");
+    if (mt_r_vec(r, 2, 0, 0xffff, &ext) != 0 || mt_r_done(r) != 0)
+        return MT_DECODE_ERROR(c, "ClientHello");
+    if (mt_exts_parse(&ext, MT_IN_CH, 0, &ch->ext, &c->err) != 0)
+        return c->err.code;
+    /* RFC 8446 section 4.1.2: TLS 1.3 hellos offer only null compression. */
+    if (comp.len != 1 || !null_comp)
+        return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
+                            "client offered compression, which TLS 1.3 forbids");
+    return 0;
+}

@@ -1,0 +1,105 @@
+/*
+ * Certificates: loading chains and keys, trust stores, and verification of
+ * a peer's chain through libcrypto's X509_STORE. The second (and last)
+ * place allowed to include <openssl/...>.
+ *
+ * Every failure yields an alert and a message a person can act on: the
+ * reason and the certificate (subject, issuer, validity, names).
+ */
+#ifndef MT_X509_H
+#define MT_X509_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+#include "base/wire.h"
+#include "crypto/crypto.h"
+
+typedef struct mt_x509 mt_x509; /* one parsed certificate */
+
+/* 0, or -1 when der is not exactly one DER certificate (no trailing
+ * bytes). */
+int mt_x509_from_der(const uint8_t *der, size_t len, mt_x509 **out);
+void mt_x509_free(mt_x509 *x);
+/* The subject public key (new reference) or NULL. */
+mt_pkey *mt_x509_public_key(const mt_x509 *x);
+/* RFC 4514 strings, malloc'ed; caller frees. */
+char *mt_x509_subject(const mt_x509 *x);
+char *mt_x509_issuer(const mt_x509 *x);
+/* 1 if the certificate is valid for name: a DNS name (RFC 9525: SAN
+ * dNSName only, case-insensitive, wildcard only as the whole left-most
+ * label) or an IP literal (iPAddress SAN only). */
+int mt_x509_matches_name(const mt_x509 *x, const char *name);
+
+/* A chain we present, with its private key. */
+typedef struct mt_cert_chain {
+    size_t n;          /* number of certificates, leaf first */
+    uint8_t **der;     /* DER of each */
+    size_t *der_len;
+    mt_x509 *leaf;
+    mt_pkey *key;      /* private key matching the leaf */
+    char *subject;     /* of the leaf, RFC 4514 */
+    char **names;      /* DNS SANs of the leaf (its CN when it has no DNS SAN);
+                        * informational: matching uses the SANs only */
+    size_t names_n;
+} mt_cert_chain;
+
+/* Loads a PEM chain (leaf first) and PEM private key; checks that the key
+ * matches the leaf. The messages name the file/section at fault. Failures
+ * are MUTLS_ERR_CONFIG (MUTLS_ERR_INTERNAL when out of memory), with no
+ * alert. Non-certificate PEM blocks in the chain text are skipped. */
+int mt_cert_chain_load(const char *chain_pem, size_t chain_len, const char *key_pem,
+                       size_t key_len, mt_cert_chain **out, mt_error *e) MT_MUST;
+void mt_cert_chain_free(mt_cert_chain *c);
+/* 1 if the leaf is valid for the DNS name or IP literal (RFC 9525 rules,
+ * as mt_x509_matches_name). */
+int mt_cert_chain_matches_name(const mt_cert_chain *c, const char *name);
+
+/* Trust anchors (an X509_STORE), shared and reference counted. */
+typedef struct mt_trust mt_trust;
+mt_trust *mt_trust_new(void);
+mt_trust *mt_trust_up_ref(mt_trust *t);
+void mt_trust_free(mt_trust *t);
+/* These fail with MUTLS_ERR_CONFIG and a message when the file/directory
+ * cannot be read or holds no certificate. A directory must hold OpenSSL
+ * hashed names (1a2b3c4d.0, made by `openssl rehash`). The store must not
+ * be changed once it is shared with connections. */
+int mt_trust_add_file(mt_trust *t, const char *path, mt_error *e) MT_MUST;
+int mt_trust_add_dir(mt_trust *t, const char *path, mt_error *e) MT_MUST;
+int mt_trust_add_pem(mt_trust *t, const char *pem, size_t len, mt_error *e) MT_MUST;
+/* The system store: /etc/ssl/certs (file ca-certificates.crt and the
+ * hashed directory); succeeds when either is usable. */
+int mt_trust_add_system(mt_trust *t, mt_error *e) MT_MUST;
+
+/* What to check the peer's chain for. */
+typedef struct mt_verify_params {
+    const char *host;  /* DNS name or IP literal; NULL: no name check */
+    int64_t now;       /* seconds since the epoch (from the clock hook);
+                        * <= 0: the system clock */
+    int want_server;   /* 1: serverAuth EKU, 0: clientAuth EKU */
+} mt_verify_params;
+
+/* Verify the chain (DER, leaf first) against the anchors. On success *leaf
+ * (if non-NULL) receives the parsed leaf. On failure the error carries
+ * MUTLS_ERR_VERIFY, the alert (bad_certificate, unsupported_certificate,
+ * certificate_expired, unknown_ca, ...) and a message such as
+ *   "server certificate CN=a.example (issuer CN=Test CA, valid
+ *    2025-01-01T00:00:00Z to 2026-01-03T00:00:00Z) expired
+ *    2026-01-03T00:00:00Z"
+ *   "host name mismatch: certificate CN=a.example is for a.example,
+ *    b.example; wanted c.example"
+ * `role` ("server" / "client") prefixes the messages. The certificate
+ * named is the one at fault (a CA certificate up the chain is named after
+ * the leaf: "server certificate CN=leaf: CA certificate CN=ca ...").
+ * Alerts: certificate_expired (also not yet valid), unknown_ca,
+ * unsupported_certificate (key usage / extended key usage),
+ * certificate_revoked, bad_certificate (name mismatch, bad signature,
+ * anything else), decode_error (malformed DER, or an empty server chain),
+ * certificate_required (an empty client chain). The name is checked after
+ * the chain itself verifies. */
+int mt_verify_chain(const mt_trust *t, const uint8_t *const *der, const size_t *der_len,
+                    size_t n, const mt_verify_params *p, const char *role, mt_x509 **leaf,
+                    mt_error *e) MT_MUST;
+
+#endif

@@ -1,0 +1,599 @@
+/*
+ * mutls server --listen ADDR:PORT --cert FILE --key FILE [options]
+ */
+#include "server.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "describe.h"
+#include "net.h"
+#include "opts.h"
+
+#define PROG "mutls server"
+#define SERVER_OPTS (CLI_OPT_CERT | CLI_OPT_TLS | CLI_OPT_DEBUG)
+#define IO_CHUNK 16384
+#define REQUEST_MAX 16384
+#define TIMEOUT_S 30      /* handshake, and reading an HTTP request */
+#define CLOSE_WAIT_MS 1000
+
+/* ---- one connection ---------------------------------------------------- */
+
+static void log_error(const struct cli_serve_params *p, const mutls_conn *conn,
+                      int rc)
+{
+    char why[1024];
+
+    if (rc == MUTLS_WANT_READ || rc == MUTLS_WANT_WRITE)
+        snprintf(why, sizeof why, "timed out after %d s", TIMEOUT_S);
+    else if (rc == MUTLS_ERR_TRUNCATED)
+        snprintf(why, sizeof why, "connection closed without close_notify");
+    else
+        cli_describe_error(conn, rc, why, sizeof why);
+    fprintf(stderr, "%s: %s: %s\n", p->prog, p->peer, why);
+}
+
+static void log_handshake(const struct cli_serve_params *p,
+                          const mutls_conn *conn)
+{
+    char params[160];
+    const char *sni = mutls_conn_server_name(conn);
+    const char *alpn = mutls_conn_alpn(conn);
+
+    cli_describe_params(conn, params, sizeof params);
+    fprintf(stderr, "%s: %s: %s sni=%s alpn=%s\n", p->prog, p->peer, params,
+            sni != NULL ? sni : "-", alpn != NULL ? alpn : "-");
+}
+
+static int handshake(mutls_conn *conn, const struct cli_serve_params *p)
+{
+    char why[1024];
+    int rc;
+
+    if (p->trace != NULL)
+        cli_trace_start(p->trace);
+    rc = mutls_io_handshake(conn);
+    if (rc != MUTLS_OK) {
+        if (rc == MUTLS_WANT_READ || rc == MUTLS_WANT_WRITE)
+            snprintf(why, sizeof why, "timed out after %d s", TIMEOUT_S);
+        else
+            cli_describe_error(conn, rc, why, sizeof why);
+        fprintf(stderr, "%s: %s: handshake failed: %s\n", p->prog, p->peer, why);
+        return -1;
+    }
+    if (p->trace != NULL)
+        cli_trace_summary(p->trace, conn);
+    log_handshake(p, conn);
+    return 0;
+}
+
+/* The end of the HTTP headers: an empty line (CRLF or bare LF). */
+static int headers_complete(const char *buf, size_t len)
+{
+    for (size_t k = 0; k + 1 < len; k++) {
+        if (buf[k] != '\n')
+            continue;
+        if (buf[k + 1] == '\n' || (k + 2 < len && buf[k + 1] == '\r' &&
+                                   buf[k + 2] == '\n'))
+            return 1;
+    }
+    return 0;
+}
+
+static int read_request(mutls_conn *conn, const struct cli_serve_params *p)
+{
+    char buf[REQUEST_MAX];
+    size_t len = 0;
+
+    while (!headers_complete(buf, len)) {
+        int n;
+        if (len == sizeof buf) {
+            fprintf(stderr, "%s: %s: request headers exceed %d bytes\n",
+                    p->prog, p->peer, REQUEST_MAX);
+            return -1;
+        }
+        n = mutls_io_read(conn, (uint8_t *)buf + len, sizeof buf - len);
+        if (n == 0) {
+            fprintf(stderr, "%s: %s: closed before the end of the request\n",
+                    p->prog, p->peer);
+            return -1;
+        }
+        if (n < 0) {
+            log_error(p, conn, n);
+            return -1;
+        }
+        len += (size_t)n;
+    }
+    return 0;
+}
+
+static void status_body(const mutls_conn *conn, char *out, size_t cap)
+{
+    char vbuf[8], sbuf[8], gbuf[8];
+    uint16_t version = mutls_conn_version(conn);
+    uint16_t suite = mutls_conn_cipher_suite(conn);
+    uint16_t group = mutls_conn_group(conn);
+    const char *sni = mutls_conn_server_name(conn);
+    const char *alpn = mutls_conn_alpn(conn);
+
+    snprintf(out, cap,
+             "protocol: %s\ncipher: %s\ngroup: %s\nsni: %s\nalpn: %s\n"
+             "resumed: %s\nhrr: %s\n",
+             cli_name_or_hex(mutls_version_name(version), version, vbuf, sizeof vbuf),
+             cli_name_or_hex(mutls_cipher_suite_name(suite), suite, sbuf, sizeof sbuf),
+             group == 0 ? "-"
+                        : cli_name_or_hex(mutls_group_name(group), group, gbuf, sizeof gbuf),
+             sni != NULL ? sni : "-", alpn != NULL ? alpn : "-",
+             mutls_conn_is_resumed(conn) ? "yes" : "no",
+             mutls_conn_did_hrr(conn) ? "yes" : "no");
+}
+
+static int serve_www(mutls_conn *conn, const struct cli_serve_params *p)
+{
+    char body[1024], page[1280];
+    int n, rc;
+
+    if (read_request(conn, p) != 0)
+        return -1;
+    status_body(conn, body, sizeof body);
+    n = snprintf(page, sizeof page,
+                 "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n"
+                 "Content-Length: %zu\r\n\r\n%s", strlen(body), body);
+    if (n < 0 || (size_t)n >= sizeof page)
+        return -1;
+    rc = mutls_io_write(conn, (const uint8_t *)page, (size_t)n);
+    if (rc >= 0)
+        rc = mutls_io_close(conn);
+    if (rc < 0) {
+        log_error(p, conn, rc);
+        return -1;
+    }
+    return 0;
+}
+
+/* Echo or print one chunk of the client's data. 0 or -1 (logged). */
+static int pass_on(mutls_conn *conn, const struct cli_serve_params *p,
+                   const uint8_t *buf, size_t len)
+{
+    int rc;
+
+    if (p->mode != CLI_SERVE_ECHO) {
+        if (cli_write_all(STDOUT_FILENO, buf, len) == 0)
+            return 0;
+        fprintf(stderr, "%s: standard output: %s\n", p->prog, strerror(errno));
+        return -1;
+    }
+    rc = mutls_io_write(conn, buf, len);
+    if (rc < 0) {
+        log_error(p, conn, rc);
+        return -1;
+    }
+    return 0;
+}
+
+/* Echo (or print) until the client's close_notify, then answer it. */
+static int serve_stream(mutls_conn *conn, const struct cli_serve_params *p)
+{
+    uint8_t buf[IO_CHUNK];
+    int n, rc;
+
+    while ((n = mutls_io_read(conn, buf, sizeof buf)) > 0) {
+        if (pass_on(conn, p, buf, (size_t)n) != 0)
+            return -1;
+    }
+    rc = n < 0 ? n : mutls_io_close(conn);
+    if (rc < 0) {
+        log_error(p, conn, rc);
+        return -1;
+    }
+    return 0;
+}
+
+static int serve(mutls_conn *conn, int fd, const struct cli_serve_params *p)
+{
+    int rc;
+
+    if (cli_set_timeouts(fd, TIMEOUT_S) != 0) {
+        fprintf(stderr, "%s: %s: setsockopt: %s\n", p->prog, p->peer, strerror(errno));
+        return -1;
+    }
+    if (handshake(conn, p) != 0)
+        return -1;
+    if (p->mode == CLI_SERVE_WWW)
+        return serve_www(conn, p);
+    rc = cli_set_timeouts(fd, 0);
+    if (rc != 0) {
+        fprintf(stderr, "%s: %s: setsockopt: %s\n", p->prog, p->peer, strerror(errno));
+        return -1;
+    }
+    return serve_stream(conn, p);
+}
+
+int cli_serve_connection(mutls_config *cfg, int fd,
+                         const struct cli_serve_params *p)
+{
+    mutls_conn *conn = mutls_conn_new(cfg);
+    int status;
+
+    if (conn == NULL) {
+        fprintf(stderr, "%s: %s: out of memory\n", p->prog, p->peer);
+        close(fd);
+        return -1;
+    }
+    if (p->trace != NULL)
+        cli_trace_attach(p->trace, conn);
+    status = mutls_conn_set_fd(conn, fd);
+    if (status != MUTLS_OK)
+        log_error(p, conn, status);
+    else
+        status = serve(conn, fd, p);
+    mutls_conn_free(conn);
+    cli_close_gracefully(fd, CLOSE_WAIT_MS);
+    return status == 0 ? 0 : -1;
+}
+
+/* ---- the listening server ---------------------------------------------- */
+
+static volatile sig_atomic_t g_stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+/* A connection handed to its thread; owns a configuration reference. */
+struct job {
+    mutls_config *cfg;
+    int fd;
+    int done_fd; /* one byte per finished connection: '0' ok, '1' failed */
+    enum cli_serve_mode mode;
+    int trace;
+    unsigned long id;
+    char peer[CLI_ADDR_MAX];
+};
+
+static void *connection_thread(void *arg)
+{
+    struct job *j = arg;
+    struct cli_trace trace;
+    struct cli_serve_params p;
+    char prefix[32], done;
+
+    snprintf(prefix, sizeof prefix, "#%lu ", j->id);
+    cli_trace_init(&trace, MUTLS_SERVER, stderr, prefix, NULL);
+    p = (struct cli_serve_params){.prog = PROG, .peer = j->peer, .mode = j->mode,
+                                  .trace = j->trace ? &trace : NULL};
+    done = cli_serve_connection(j->cfg, j->fd, &p) == 0 ? '0' : '1';
+    if (write(j->done_fd, &done, 1) != 1)
+        fprintf(stderr, "%s: %s: cannot report completion: %s\n", PROG, j->peer,
+                strerror(errno));
+    mutls_config_free(j->cfg);
+    free(j);
+    return NULL;
+}
+
+static int spawn(struct job *j)
+{
+    pthread_attr_t attr;
+    pthread_t tid;
+    int rc = pthread_attr_init(&attr);
+
+    if (rc != 0)
+        return rc;
+    rc = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (rc == 0)
+        rc = pthread_create(&tid, &attr, connection_thread, j);
+    pthread_attr_destroy(&attr);
+    return rc;
+}
+
+struct server {
+    mutls_config *cfg;
+    enum cli_serve_mode mode;
+    int trace;
+    unsigned long count;  /* stop after this many connections; 0: never */
+    int listen_fd;
+    int done_pipe[2];
+    unsigned long accepted, active, failed;
+};
+
+/* Accept one connection and start its thread. 0 if one was started. */
+static int accept_one(struct server *s)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    struct job *j;
+    int fd = accept(s->listen_fd, (struct sockaddr *)&ss, &len);
+    int rc;
+
+    if (fd < 0) {
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+            errno != ECONNABORTED)
+            fprintf(stderr, "%s: accept: %s\n", PROG, strerror(errno));
+        return -1;
+    }
+    j = calloc(1, sizeof *j);
+    if (j == NULL || cli_set_nonblocking(fd, 0) != 0) {
+        fprintf(stderr, "%s: cannot take a connection: %s\n", PROG,
+                j == NULL ? "out of memory" : strerror(errno));
+        free(j);
+        close(fd);
+        return -1;
+    }
+    *j = (struct job){.cfg = mutls_config_up_ref(s->cfg), .fd = fd,
+                      .done_fd = s->done_pipe[1], .mode = s->mode,
+                      .trace = s->trace, .id = s->accepted + 1};
+    cli_format_addr((struct sockaddr *)&ss, len, j->peer, sizeof j->peer);
+    rc = spawn(j);
+    if (rc != 0) {
+        fprintf(stderr, "%s: %s: cannot start a thread: %s\n", PROG, j->peer,
+                strerror(rc));
+        mutls_config_free(j->cfg);
+        free(j);
+        close(fd);
+        return -1;
+    }
+    return 0;
+}
+
+/* Count the connections that have finished. */
+static void collect(struct server *s)
+{
+    char done[64];
+    ssize_t n = read(s->done_pipe[0], done, sizeof done);
+
+    for (ssize_t k = 0; k < n; k++) {
+        s->active--;
+        if (done[k] != '0')
+            s->failed++;
+    }
+}
+
+static int accepting(const struct server *s)
+{
+    return s->count == 0 || s->accepted < s->count;
+}
+
+/* Serve until a signal, or until --count connections are over. One wait,
+ * with SIGINT/SIGTERM deliverable only inside it (pselect), so that a
+ * signal cannot slip in between the check and the wait. */
+static int serve_loop(struct server *s, const sigset_t *wait_mask)
+{
+    while (!g_stop && (accepting(s) || s->active > 0)) {
+        fd_set rfds;
+        int maxfd = s->done_pipe[0];
+        FD_ZERO(&rfds);
+        FD_SET(s->done_pipe[0], &rfds);
+        if (accepting(s)) {
+            FD_SET(s->listen_fd, &rfds);
+            if (s->listen_fd > maxfd)
+                maxfd = s->listen_fd;
+        }
+        if (pselect(maxfd + 1, &rfds, NULL, NULL, NULL, wait_mask) < 0) {
+            if (errno == EINTR)
+                continue;
+            fprintf(stderr, "%s: pselect: %s\n", PROG, strerror(errno));
+            return CLI_EXIT_FAIL;
+        }
+        if (FD_ISSET(s->done_pipe[0], &rfds))
+            collect(s);
+        if (accepting(s) && FD_ISSET(s->listen_fd, &rfds) && accept_one(s) == 0) {
+            s->accepted++;
+            s->active++;
+        }
+    }
+    if (g_stop)
+        return CLI_EXIT_OK;
+    return s->failed > 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+}
+
+/* Block SIGINT and SIGTERM (connection threads inherit that) and catch
+ * them; *wait_mask is the mask to wait with, where they are deliverable. */
+static int setup_signals(sigset_t *wait_mask)
+{
+    struct sigaction sa;
+    sigset_t block;
+
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    if (pthread_sigmask(SIG_BLOCK, &block, wait_mask) != 0)
+        return -1;
+    sigdelset(wait_mask, SIGINT);
+    sigdelset(wait_mask, SIGTERM);
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0)
+        return -1;
+    return 0;
+}
+
+static int open_listener(struct server *s, const char *listen_arg)
+{
+    char host[CLI_HOST_MAX], port[CLI_PORT_MAX], err[256], addr[CLI_ADDR_MAX];
+
+    if (cli_split_host_port(listen_arg, host, sizeof host, port, sizeof port) != 0) {
+        cli_usage_error(PROG, "--listen: '%s': expected ADDR:PORT or [IPv6]:PORT",
+                        listen_arg);
+        return CLI_EXIT_USAGE;
+    }
+    s->listen_fd = cli_tcp_listen(host, port, err, sizeof err);
+    if (s->listen_fd < 0) {
+        fprintf(stderr, "%s: cannot listen on %s: %s\n", PROG, listen_arg, err);
+        return CLI_EXIT_FAIL;
+    }
+    if (cli_set_nonblocking(s->listen_fd, 1) != 0 ||
+        cli_local_addr(s->listen_fd, addr, sizeof addr) != 0) {
+        fprintf(stderr, "%s: %s: %s\n", PROG, listen_arg, strerror(errno));
+        return CLI_EXIT_FAIL;
+    }
+    fprintf(stderr, "%s: listening on %s\n", PROG, addr);
+    fflush(stderr);
+    return CLI_EXIT_OK;
+}
+
+static int run_server(struct server *s, const char *listen_arg)
+{
+    sigset_t wait_mask;
+    int status;
+
+    if (setup_signals(&wait_mask) != 0 || pipe(s->done_pipe) != 0) {
+        fprintf(stderr, "%s: %s\n", PROG, strerror(errno));
+        return CLI_EXIT_FAIL;
+    }
+    status = open_listener(s, listen_arg);
+    if (status == CLI_EXIT_OK)
+        status = serve_loop(s, &wait_mask);
+    if (s->listen_fd >= 0)
+        close(s->listen_fd);
+    /* The pipe stays open: connection threads may still report to it. */
+    return status;
+}
+
+/* ---- command line ------------------------------------------------------ */
+
+void cli_server_usage(FILE *out)
+{
+    fputs("Usage: mutls server --listen ADDR:PORT --cert FILE --key FILE [options]\n"
+          "\n"
+          "Accept TLS connections, each in its own thread, until interrupted\n"
+          "(SIGINT, SIGTERM) or until --count connections are over. Prints\n"
+          "\"mutls server: listening on ADDR:PORT\" once ready (with port 0, the\n"
+          "port chosen), then one line per connection, to standard error.\n"
+          "\n"
+          "Options:\n"
+          "  --listen ADDR:PORT\n"
+          "                   address to listen on: 127.0.0.1:4433, [::]:4433,\n"
+          "                   :4433 (every address); port 0 picks a free port\n", out);
+    cli_opts_usage(out, SERVER_OPTS);
+    fputs("  --www            answer an HTTP request with a text page of the\n"
+          "                   negotiated parameters, then close\n"
+          "  --echo           send back whatever the client sends\n"
+          "                   (default: copy it to standard output)\n"
+          "  --count N        exit after N connections are over\n"
+          "  -h, --help       show this help\n"
+          "\n"
+          "Exit status: 0 when stopped by a signal or when all --count\n"
+          "connections succeeded, 1 if one of them failed or the server could\n"
+          "not start, 2 on a usage error.\n", out);
+}
+
+struct server_args {
+    struct cli_tls_opts tls;
+    const char *listen;
+    int www, echo, help;
+    unsigned long count;
+};
+
+static int parse_count(const char *v, unsigned long *out)
+{
+    char *end;
+    unsigned long n;
+
+    errno = 0;
+    n = strtoul(v, &end, 10);
+    if (v[0] < '0' || v[0] > '9' || *end != '\0' || errno != 0 || n == 0) {
+        cli_usage_error(PROG, "--count: '%s' is not a positive number", v);
+        return -1;
+    }
+    *out = n;
+    return 1;
+}
+
+static int parse_own_option(struct server_args *a, int argc, char **argv, int *i)
+{
+    const char *v;
+    int rc;
+
+    if ((rc = cli_arg_value(PROG, argc, argv, i, "--listen", &a->listen)) != 0)
+        return rc;
+    if ((rc = cli_arg_value(PROG, argc, argv, i, "--count", &v)) != 0)
+        return rc < 0 ? rc : parse_count(v, &a->count);
+    if (strcmp(argv[*i], "--www") == 0) {
+        a->www = 1;
+        return 1;
+    }
+    if (strcmp(argv[*i], "--echo") == 0) {
+        a->echo = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static int check_args(const struct server_args *a)
+{
+    if (a->listen == NULL) {
+        cli_usage_error(PROG, "--listen ADDR:PORT is required");
+        return -1;
+    }
+    if (a->tls.n_cert == 0) {
+        cli_usage_error(PROG, "--cert FILE --key FILE is required");
+        return -1;
+    }
+    if (a->www && a->echo) {
+        cli_usage_error(PROG, "--www and --echo cannot be combined");
+        return -1;
+    }
+    return cli_opts_check(&a->tls, PROG);
+}
+
+static int parse_args(struct server_args *a, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        int rc;
+        if (cli_is_help(argv[i])) {
+            a->help = 1;
+            return 0;
+        }
+        rc = cli_opts_parse(&a->tls, PROG, SERVER_OPTS, argc, argv, &i);
+        if (rc == 0)
+            rc = parse_own_option(a, argc, argv, &i);
+        if (rc < 0)
+            return -1;
+        if (rc == 0) {
+            if (argv[i][0] == '-')
+                cli_usage_error(PROG, "unknown option '%s'", argv[i]);
+            else
+                cli_usage_error(PROG, "unexpected argument '%s'", argv[i]);
+            return -1;
+        }
+    }
+    return check_args(a);
+}
+
+int cli_server_main(int argc, char **argv)
+{
+    struct server_args a;
+    struct server s;
+    int status;
+
+    memset(&a, 0, sizeof a);
+    cli_opts_init(&a.tls);
+    if (parse_args(&a, argc, argv) != 0)
+        return CLI_EXIT_USAGE;
+    if (a.help) {
+        cli_server_usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    memset(&s, 0, sizeof s);
+    s.listen_fd = -1;
+    s.mode = a.www ? CLI_SERVE_WWW : a.echo ? CLI_SERVE_ECHO : CLI_SERVE_PRINT;
+    s.trace = a.tls.trace;
+    s.count = a.count;
+    s.cfg = cli_opts_build(&a.tls, MUTLS_SERVER, PROG, &status);
+    if (s.cfg == NULL)
+        return status;
+    status = run_server(&s, a.listen);
+    mutls_config_free(s.cfg); /* running connections hold their own */
+    return status;
+}
