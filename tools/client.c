@@ -21,17 +21,24 @@
 
 /* ---- reporting --------------------------------------------------------- */
 
+/* Why a call failed, in words. */
+static void explain(const mutls_conn *conn, int rc, char *why, size_t cap)
+{
+    if (rc == MUTLS_WANT_READ || rc == MUTLS_WANT_WRITE)
+        snprintf(why, cap, "timed out after %d s", HANDSHAKE_TIMEOUT_S);
+    else if (rc == MUTLS_ERR_TRUNCATED)
+        snprintf(why, cap, "connection closed without close_notify "
+                 "(data may be truncated)");
+    else
+        cli_describe_error(conn, rc, why, cap);
+}
+
 static void report_error(const struct cli_client_params *p,
                          const mutls_conn *conn, int rc)
 {
     char why[1024];
 
-    if (rc == MUTLS_ERR_TRUNCATED) {
-        fprintf(stderr, "%s: %s: connection closed without close_notify "
-                "(data may be truncated)\n", p->prog, p->target);
-        return;
-    }
-    cli_describe_error(conn, rc, why, sizeof why);
+    explain(conn, rc, why, sizeof why);
     fprintf(stderr, "%s: %s: %s\n", p->prog, p->target, why);
 }
 
@@ -40,10 +47,7 @@ static void report_handshake_failure(const struct cli_client_params *p,
 {
     char why[1024];
 
-    if (rc == MUTLS_WANT_READ || rc == MUTLS_WANT_WRITE)
-        snprintf(why, sizeof why, "timed out after %d s", HANDSHAKE_TIMEOUT_S);
-    else
-        cli_describe_error(conn, rc, why, sizeof why);
+    explain(conn, rc, why, sizeof why);
     fprintf(stderr, "%s: handshake with %s failed: %s\n", p->prog, p->target,
             why);
 }
@@ -131,9 +135,9 @@ static int handshake(mutls_conn *conn, int fd,
                 strerror(errno));
         return CLI_EXIT_FAIL;
     }
-    report_connected(p, conn);
     if (p->trace != NULL)
         cli_trace_summary(p->trace, conn);
+    report_connected(p, conn);
     return CLI_EXIT_OK;
 }
 
@@ -318,8 +322,8 @@ static enum step relay_once(struct relay *r, int fd)
 static int run_relay(mutls_conn *conn, int fd,
                      const struct cli_client_params *p)
 {
-    struct relay r = {conn, p, 1, 0};
-    enum step s = STEP_MORE;
+    struct relay r = {.conn = conn, .p = p, .stdin_open = 1, .blocked_on_write = 0};
+    enum step s;
 
     if (cli_set_nonblocking(fd, 1) != 0) {
         fprintf(stderr, "%s: fcntl: %s\n", p->prog, strerror(errno));

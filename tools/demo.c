@@ -80,8 +80,10 @@ static void *server_thread(void *arg)
     ds->status = CLI_EXIT_FAIL;
     if (poll(&pfd, 1, ACCEPT_TIMEOUT_MS) == 1)
         fd = accept(ds->listen_fd, (struct sockaddr *)&ss, &len);
-    if (fd < 0) {
+    if (fd < 0 || cli_set_nodelay(fd) != 0) {
         fprintf(stderr, "%s: the server got no connection\n", PROG);
+        if (fd >= 0)
+            close(fd);
         return NULL;
     }
     cli_format_addr((struct sockaddr *)&ss, len, peer, sizeof peer);
@@ -191,9 +193,18 @@ static int run_pair(struct demo *d, int listen_fd, const char *port)
 {
     struct demo_server ds = {.cfg = d->server_cfg, .listen_fd = listen_fd,
                              .mt = &d->server_trace, .status = CLI_EXIT_FAIL};
+    struct timespec start;
     pthread_t tid;
-    int status, rc = pthread_create(&tid, NULL, server_thread, &ds);
+    int status, rc;
 
+    /* Both ladders on one clock, from just before the client connects. */
+    cli_clock_now(&start);
+    if (open_mem_trace(&d->client_trace, MUTLS_CLIENT, &start) != 0 ||
+        open_mem_trace(&d->server_trace, MUTLS_SERVER, &start) != 0) {
+        fprintf(stderr, "%s: %s\n", PROG, strerror(errno));
+        return CLI_EXIT_FAIL;
+    }
+    rc = pthread_create(&tid, NULL, server_thread, &ds);
     if (rc != 0) {
         fprintf(stderr, "%s: cannot start the server thread: %s\n", PROG, strerror(rc));
         return CLI_EXIT_FAIL;
@@ -214,18 +225,13 @@ static int run_pair(struct demo *d, int listen_fd, const char *port)
 
 static int setup(struct demo *d, const struct cli_demo_pki *pki)
 {
-    struct timespec start;
-
     memset(d, 0, sizeof *d);
-    cli_clock_now(&start);
     d->server_cfg = server_config(pki);
     d->client_cfg = client_config(pki);
-    d->response = tmpfile();
     if (d->server_cfg == NULL || d->client_cfg == NULL)
-        return -1;
-    if (d->response == NULL ||
-        open_mem_trace(&d->client_trace, MUTLS_CLIENT, &start) != 0 ||
-        open_mem_trace(&d->server_trace, MUTLS_SERVER, &start) != 0) {
+        return -1; /* cli_opts_build said why */
+    d->response = tmpfile();
+    if (d->response == NULL) {
         fprintf(stderr, "%s: %s\n", PROG, strerror(errno));
         return -1;
     }

@@ -1,9 +1,12 @@
 /*
  * mutls: command-line client, server and demo for the mutls TLS stack.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "mutls.h"
@@ -39,8 +42,8 @@ static void usage(FILE *out)
           "\n"
           "Commands:\n", out);
     for (size_t k = 0; k < N_COMMANDS; k++)
-        fprintf(out, "  %-8s %s\n", commands[k].name, commands[k].summary);
-    fputs("  help [COMMAND]  show help\n"
+        fprintf(out, "  %-16s %s\n", commands[k].name, commands[k].summary);
+    fputs("  help [COMMAND]   show help\n"
           "\n"
           "Options:\n"
           "  -h, --help       show this help\n"
@@ -68,10 +71,25 @@ static int help(int argc, char **argv)
     return CLI_EXIT_OK;
 }
 
+/* Started with stdin, stdout or stderr closed, a socket could get that
+ * number and be taken for it: open /dev/null there instead. */
+static int ensure_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+            continue;
+        if (open("/dev/null", O_RDWR) != fd)
+            return -1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const struct command *cmd;
 
+    if (ensure_std_fds() != 0)
+        return CLI_EXIT_FAIL;
     /* A peer or a reader that goes away is an error to report, not a
      * reason to die. */
     if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -84,7 +85,7 @@ int cli_tcp_connect(const char *host, const char *port, char *err,
             last_errno = errno;
             continue;
         }
-        if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+        if (connect(fd, ai->ai_addr, ai->ai_addrlen) != 0 || cli_set_nodelay(fd) != 0) {
             last_errno = errno;
             close(fd);
             fd = -1;
@@ -167,6 +168,13 @@ int cli_set_nonblocking(int fd, int on)
         return -1;
     flags = on ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
     return fcntl(fd, F_SETFL, flags) == 0 ? 0 : -1;
+}
+
+int cli_set_nodelay(int fd)
+{
+    int one = 1;
+
+    return setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) == 0 ? 0 : -1;
 }
 
 int cli_set_timeouts(int fd, int seconds)

@@ -34,6 +34,8 @@ void cli_format_addr(const struct sockaddr *sa, socklen_t len, char *out,
 int cli_local_addr(int fd, char *out, size_t cap);
 
 int cli_set_nonblocking(int fd, int on);
+/* TCP_NODELAY: handshake flights and short records go out at once. */
+int cli_set_nodelay(int fd);
 /* Receive and send timeouts; 0 clears them. 0 or -1. */
 int cli_set_timeouts(int fd, int seconds);
 

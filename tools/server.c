@@ -4,7 +4,6 @@
 #include "server.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,17 +26,23 @@
 
 /* ---- one connection ---------------------------------------------------- */
 
+/* Why a call failed, in words. */
+static void explain(const mutls_conn *conn, int rc, char *why, size_t cap)
+{
+    if (rc == MUTLS_WANT_READ || rc == MUTLS_WANT_WRITE)
+        snprintf(why, cap, "timed out after %d s", TIMEOUT_S);
+    else if (rc == MUTLS_ERR_TRUNCATED)
+        snprintf(why, cap, "connection closed without close_notify");
+    else
+        cli_describe_error(conn, rc, why, cap);
+}
+
 static void log_error(const struct cli_serve_params *p, const mutls_conn *conn,
                       int rc)
 {
     char why[1024];
 
-    if (rc == MUTLS_WANT_READ || rc == MUTLS_WANT_WRITE)
-        snprintf(why, sizeof why, "timed out after %d s", TIMEOUT_S);
-    else if (rc == MUTLS_ERR_TRUNCATED)
-        snprintf(why, sizeof why, "connection closed without close_notify");
-    else
-        cli_describe_error(conn, rc, why, sizeof why);
+    explain(conn, rc, why, sizeof why);
     fprintf(stderr, "%s: %s: %s\n", p->prog, p->peer, why);
 }
 
@@ -62,10 +67,7 @@ static int handshake(mutls_conn *conn, const struct cli_serve_params *p)
         cli_trace_start(p->trace);
     rc = mutls_io_handshake(conn);
     if (rc != MUTLS_OK) {
-        if (rc == MUTLS_WANT_READ || rc == MUTLS_WANT_WRITE)
-            snprintf(why, sizeof why, "timed out after %d s", TIMEOUT_S);
-        else
-            cli_describe_error(conn, rc, why, sizeof why);
+        explain(conn, rc, why, sizeof why);
         fprintf(stderr, "%s: %s: handshake failed: %s\n", p->prog, p->peer, why);
         return -1;
     }
@@ -322,7 +324,7 @@ static int accept_one(struct server *s)
         return -1;
     }
     j = calloc(1, sizeof *j);
-    if (j == NULL || cli_set_nonblocking(fd, 0) != 0) {
+    if (j == NULL || cli_set_nonblocking(fd, 0) != 0 || cli_set_nodelay(fd) != 0) {
         fprintf(stderr, "%s: cannot take a connection: %s\n", PROG,
                 j == NULL ? "out of memory" : strerror(errno));
         free(j);

@@ -137,6 +137,7 @@ static int handle_ccs(mutls_conn *c, const uint8_t *p, size_t n)
         return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_UNEXPECTED_MESSAGE,
                             "unexpected change_cipher_spec record");
     c->hs->ccs_received = 1;
+    mt_trace(c, 0, 0, "ChangeCipherSpec", "middlebox compatibility (ignored)");
     return 0;
 }
 
@@ -167,6 +168,7 @@ static int process(mutls_conn *c)
         size_t n;
         if (c->close_received)
             break;
+        c->rec.plain_alerts_ok = c->state != MT_ST_CONNECTED;
         ret = mt_rec_read(&c->rec, &type, &data, &n, &c->err);
         if (ret <= 0)
             break;

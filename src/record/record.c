@@ -137,8 +137,12 @@ int mt_rec_read(mt_record *r, uint8_t *type, uint8_t **data, size_t *len, mt_err
     *type = hdr[0];
     *data = hdr + MT_RECORD_HEADER;
     *len = n;
-    /* change_cipher_spec stays unprotected in TLS 1.3 (RFC 8446 5). */
-    if (r->rd.aead == NULL || hdr[0] == MT_CT_CHANGE_CIPHER_SPEC)
+    /* change_cipher_spec stays unprotected in TLS 1.3 (RFC 8446 5). A
+     * peer that fails before it installs keys sends its alert in the
+     * clear; during the handshake we accept it so that the user learns
+     * the peer's reason rather than a record-layer complaint. */
+    if (r->rd.aead == NULL || hdr[0] == MT_CT_CHANGE_CIPHER_SPEC ||
+        (hdr[0] == MT_CT_ALERT && r->plain_alerts_ok))
         return 1;
     if (hdr[0] != MT_CT_APPLICATION_DATA)
         return mt_fail(e, MUTLS_ERR_PROTOCOL, MT_ALERT_UNEXPECTED_MESSAGE,

@@ -39,6 +39,7 @@ typedef struct mt_record {
     size_t send_plaintext_max; /* content bytes per record we send */
     size_t recv_inner_max;     /* TLSInnerPlaintext bytes we accept */
     uint16_t send_version;     /* legacy_record_version */
+    int plain_alerts_ok;       /* accept unprotected alerts (handshake) */
 } mt_record;
 
 void mt_record_init(mt_record *r);

@@ -339,7 +339,6 @@ static int handle_finished(mutls_conn *c, mt_reader *body, const uint8_t *msg, s
         (ret = mt_install_secret(c, 1, c->c_ap_secret)) != 0)
         return ret;
     c->state = MT_ST_CONNECTED;
-    mt_trace(c, 0, 0, "connected", NULL);
     mt_hs_free(c);
     return 0;
 }

@@ -26,9 +26,25 @@ static const mt_suite *choose_suite(const mutls_config *cfg, const mt_client_hel
     return NULL;
 }
 
+/* 1 if every certificate we would send is signed with a scheme the client
+ * lists in signature_algorithms_cert (or, without it, in
+ * signature_algorithms), RFC 8446 section 4.2.3. The last certificate may
+ * be a trust anchor the client has, but it is checked too. */
+static int chain_signatures_ok(const mt_cert_chain *chain, const mt_client_hello *ch)
+{
+    const uint16_t *l = ch->ext.n_sigs_cert ? ch->ext.sigs_cert : ch->ext.sigs;
+    size_t n = ch->ext.n_sigs_cert ? ch->ext.n_sigs_cert : ch->ext.n_sigs;
+    for (size_t i = 0; i < chain->n; i++)
+        if (!list_has(l, n, chain->sig_schemes[i]))
+            return 0;
+    return 1;
+}
+
 /* Certificate and signature scheme: among the chains valid for the SNI
  * (all of them if none is), the first whose key can sign with a scheme the
- * client accepts, in our order of preference. */
+ * client accepts, in our order of preference; chains signed only with
+ * algorithms the client accepts first (RFC 8446 section 4.4.2.2: otherwise
+ * send a chain of our choice). */
 static int choose_certificate(mutls_conn *c, const mt_client_hello *ch, const mt_cert_chain **chain,
                               const mt_sig_scheme **scheme)
 {
@@ -37,19 +53,22 @@ static int choose_certificate(mutls_conn *c, const mt_client_hello *ch, const mt
     if (c->sni != NULL)
         for (size_t i = 0; i < cfg->n_chains; i++)
             any_named |= mt_cert_chain_matches_name(cfg->chains[i], c->sni);
-    for (size_t i = 0; i < cfg->n_chains; i++) {
-        if (any_named && !mt_cert_chain_matches_name(cfg->chains[i], c->sni))
-            continue;
-        for (size_t j = 0; j < cfg->n_sigs; j++) {
-            const mt_sig_scheme *s = mt_sig_scheme_find(cfg->sigs[j]);
-            if (s && s->handshake_ok && list_has(ch->ext.sigs, ch->ext.n_sigs, s->code) &&
-                mt_sig_scheme_fits_key(s, cfg->chains[i]->key)) {
-                *chain = cfg->chains[i];
-                *scheme = s;
-                return 0;
+    for (int strict = 1; strict >= 0; strict--)
+        for (size_t i = 0; i < cfg->n_chains; i++) {
+            if (any_named && !mt_cert_chain_matches_name(cfg->chains[i], c->sni))
+                continue;
+            if (strict && !chain_signatures_ok(cfg->chains[i], ch))
+                continue;
+            for (size_t j = 0; j < cfg->n_sigs; j++) {
+                const mt_sig_scheme *s = mt_sig_scheme_find(cfg->sigs[j]);
+                if (s && s->handshake_ok && list_has(ch->ext.sigs, ch->ext.n_sigs, s->code) &&
+                    mt_sig_scheme_fits_key(s, cfg->chains[i]->key)) {
+                    *chain = cfg->chains[i];
+                    *scheme = s;
+                    return 0;
+                }
             }
         }
-    }
     return -1;
 }
 
@@ -331,7 +350,6 @@ static int handle_finished(mutls_conn *c, mt_reader *body, const uint8_t *msg, s
     if ((ret = mt_install_secret(c, 0, c->c_ap_secret)) != 0)
         return ret;
     c->state = MT_ST_CONNECTED;
-    mt_trace(c, 0, 0, "connected", NULL);
     mt_hs_free(c);
     return 0;
 }

@@ -217,3 +217,33 @@ void mt_x509_ku_str(X509 *x, char *buf, size_t size)
     if (!any)
         mt_x509_append(buf, size, "none");
 }
+
+uint16_t mt_x509_signature_scheme(const mt_x509 *x)
+{
+    int md = NID_undef, pk = NID_undef;
+    if (x == NULL || !X509_get_signature_info(x->x, &md, &pk, NULL, NULL))
+        return 0;
+    switch (pk) {
+    case NID_rsaEncryption:
+        return md == NID_sha256   ? MT_SIG_RSA_PKCS1_SHA256
+               : md == NID_sha384 ? MT_SIG_RSA_PKCS1_SHA384
+               : md == NID_sha512 ? MT_SIG_RSA_PKCS1_SHA512
+               : md == NID_sha1   ? MT_SIG_RSA_PKCS1_SHA1
+                                  : 0;
+    case NID_rsassaPss:
+        return md == NID_sha256   ? MT_SIG_RSA_PSS_RSAE_SHA256
+               : md == NID_sha384 ? MT_SIG_RSA_PSS_RSAE_SHA384
+               : md == NID_sha512 ? MT_SIG_RSA_PSS_RSAE_SHA512
+                                  : 0;
+    case NID_X9_62_id_ecPublicKey:
+        return md == NID_sha256   ? MT_SIG_ECDSA_SECP256R1_SHA256
+               : md == NID_sha384 ? MT_SIG_ECDSA_SECP384R1_SHA384
+               : md == NID_sha512 ? MT_SIG_ECDSA_SECP521R1_SHA512
+               : md == NID_sha1   ? MT_SIG_ECDSA_SHA1
+                                  : 0;
+    case NID_ED25519:
+        return MT_SIG_ED25519;
+    default:
+        return 0;
+    }
+}

@@ -24,6 +24,7 @@ void mt_cert_chain_free(mt_cert_chain *c)
         free(c->der[i]);
     free(c->der);
     free(c->der_len);
+    free(c->sig_schemes);
     mt_x509_free(c->leaf);
     mt_pkey_free(c->key);
     free(c->subject);
@@ -58,6 +59,12 @@ static int append_der(mt_cert_chain *c, X509 *x)
     if (der_len == NULL)
         return -1;
     c->der_len = der_len;
+    uint16_t *schemes = realloc(c->sig_schemes, (c->n + 1) * sizeof(*schemes));
+    if (schemes == NULL)
+        return -1;
+    c->sig_schemes = schemes;
+    mt_x509 tmp = {x};
+    c->sig_schemes[c->n] = mt_x509_signature_scheme(&tmp);
     c->der[c->n] = malloc((size_t)len);
     if (c->der[c->n] == NULL)
         return -1;

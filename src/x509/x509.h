@@ -40,6 +40,8 @@ typedef struct mt_cert_chain {
     mt_x509 *leaf;
     mt_pkey *key;      /* private key matching the leaf */
     char *subject;     /* of the leaf, RFC 4514 */
+    uint16_t *sig_schemes; /* TLS SignatureScheme each certificate is
+                              signed with (0 when it has no TLS name) */
     char **names;      /* DNS SANs of the leaf (its CN when it has no DNS SAN);
                         * informational: matching uses the SANs only */
     size_t names_n;
@@ -55,6 +57,11 @@ void mt_cert_chain_free(mt_cert_chain *c);
 /* 1 if the leaf is valid for the DNS name or IP literal (RFC 9525 rules,
  * as mt_x509_matches_name). */
 int mt_cert_chain_matches_name(const mt_cert_chain *c, const char *name);
+
+/* The TLS SignatureScheme a certificate's signature uses (for
+ * signature_algorithms_cert), or 0. A PSS signature maps to the rsae
+ * variant: the signer's key type is not known from the certificate. */
+uint16_t mt_x509_signature_scheme(const mt_x509 *x);
 
 /* Trust anchors (an X509_STORE), shared and reference counted. */
 typedef struct mt_trust mt_trust;
