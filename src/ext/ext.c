@@ -88,8 +88,11 @@ int mt_exts_parse(mt_reader *block, uint32_t msg, uint64_t offered, mt_exts *out
         idx = mt_ext_index(type);
         if (idx < 0) {
             /* RFC 8446 section 4.2: a response may only carry extensions
-             * that were offered; a ClientHello's unknown ones are ignored. */
-            if (msg & MT_IN_RESPONSE)
+             * that were offered; a ClientHello's unknown ones are ignored,
+             * and so are those of a CertificateRequest (4.3.2) or a
+             * NewSessionTicket (4.6.1): "Clients MUST ignore unrecognized
+             * extensions" (servers send GREASE there). */
+            if (msg & (MT_IN_SH | MT_IN_HRR | MT_IN_EE | MT_IN_CT))
                 return mt_fail(e, MUTLS_ERR_PROTOCOL, MT_ALERT_UNSUPPORTED_EXTENSION,
                                "peer sent unknown extension %u which was not offered", type);
             continue;

@@ -21,6 +21,8 @@ int mt_ext_parse_key_share(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e)
         return read_entry(r, &x->shares[0]) == 0 ? 0 : mt_ext_malformed(e, "key_share");
     }
     mt_reader list;
+    uint16_t seen[MT_MAX_LIST];
+    size_t n_seen = 0;
     if (mt_r_vec(r, 2, 0, 0xffff, &list) != 0)
         return mt_ext_malformed(e, "key_share");
     x->n_shares = 0;
@@ -29,10 +31,15 @@ int mt_ext_parse_key_share(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e)
         if (read_entry(&list, &ks) != 0)
             return mt_ext_malformed(e, "key_share");
         /* RFC 8446 section 4.2.8: no two entries for the same group. */
-        for (size_t i = 0; i < x->n_shares; i++)
-            if (x->shares[i].group == ks.group)
+        for (size_t i = 0; i < n_seen; i++)
+            if (seen[i] == ks.group)
                 return mt_fail(e, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
                                "key_share lists group 0x%04x twice", ks.group);
+        /* Far more entries than there are groups is not a real client. */
+        if (n_seen == MT_MAX_LIST)
+            return mt_fail(e, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
+                           "key_share lists more than %d entries", MT_MAX_LIST);
+        seen[n_seen++] = ks.group;
         if (x->n_shares < MT_MAX_SHARES)
             x->shares[x->n_shares++] = ks;
     }
