@@ -185,7 +185,7 @@ void mutls_conn_consume_output(mutls_conn *conn, size_t n);
 int mutls_conn_handshake(mutls_conn *conn);
 int mutls_conn_handshake_done(const mutls_conn *conn);
 
-/* Read decrypted application data. Returns the count (> 0), 0 once the
+/* Read decrypted application data (len > 0). Returns the count (> 0), 0 once the
  * peer has closed cleanly (close_notify), MUTLS_WANT_READ when more bytes
  * must be fed, or a fatal error (MUTLS_ERR_TRUNCATED when the stream ended
  * without close_notify). */

@@ -116,6 +116,12 @@ static int handle_alert(mutls_conn *c, const uint8_t *p, size_t n)
     mt_trace(c, 0, 0, "Alert", detail);
     if (p[1] == MT_ALERT_CLOSE_NOTIFY) {
         c->close_received = 1;
+        /* RFC 8446 section 6.1: nothing follows close_notify, so a
+         * handshake in progress can never complete; waiting would hang. */
+        if (c->state != MT_ST_CONNECTED)
+            return mt_conn_fail(c, MUTLS_ERR_CLOSED, MT_NO_ALERT,
+                                "peer sent close_notify during the handshake (%s)",
+                                mt_state_name(c->state));
         return 0;
     }
     /* RFC 8446 section 6: user_canceled precedes close_notify; all other
@@ -200,6 +206,10 @@ static int process(mutls_conn *c)
         if (ret != 0)
             break;
     }
+    /* One KeyUpdate answers every request found in this batch. */
+    if (ret >= 0 && c->err.code == MUTLS_OK && c->ku_pending && !c->close_sent &&
+        mt_send_key_update(c, 0) != 0)
+        return freeze(c);
     if (c->err.code != MUTLS_OK)
         return freeze(c);
     return 0;
@@ -221,6 +231,10 @@ int mutls_conn_feed(mutls_conn *c, const uint8_t *in, size_t len)
         }
         return 0;
     }
+    /* RFC 8446 section 6.1: data after close_notify is ignored, so it
+     * need not be buffered (without bound) either. */
+    if (c->close_received)
+        return 0;
     if (mt_rec_feed(&c->rec, in, len) != 0) {
         mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
         return freeze(c);
@@ -236,6 +250,9 @@ size_t mutls_conn_pending(const mutls_conn *c)
 size_t mutls_conn_take(mutls_conn *c, uint8_t *out, size_t cap)
 {
     size_t n = c->rec.out.len < cap ? c->rec.out.len : cap;
+    /* Nothing written yet: data is NULL, and memcpy must not see it. */
+    if (n == 0)
+        return 0;
     memcpy(out, c->rec.out.data, n);
     mt_buf_consume(&c->rec.out, n);
     return n;
@@ -275,7 +292,8 @@ int mutls_conn_handshake_done(const mutls_conn *c)
 int mutls_conn_read(mutls_conn *c, uint8_t *buf, size_t len)
 {
     int ret;
-    if (c == NULL || (buf == NULL && len > 0))
+    /* 0 means close_notify; a zero-length read could not be told apart. */
+    if (c == NULL || buf == NULL || len == 0)
         return MUTLS_ERR_INVALID_ARGUMENT;
     if (c->err.code != MUTLS_OK)
         return c->err.code;
@@ -348,6 +366,13 @@ int mutls_conn_close(mutls_conn *c)
         return c->err.code != MUTLS_OK ? c->err.code : 0;
     mt_conn_send_alert(c, MT_ALERT_CLOSE_NOTIFY);
     c->close_sent = 1;
+    /* RFC 8446 section 6.1: nothing may follow close_notify, so a
+     * handshake in progress ends here (no Finished after it). */
+    if (c->state != MT_ST_CONNECTED) {
+        mt_conn_fail(c, MUTLS_ERR_CLOSED, MT_NO_ALERT, "closed by the application during the "
+                     "handshake (%s)", mt_state_name(c->state));
+        (void)freeze(c);
+    }
     return 0;
 }
 

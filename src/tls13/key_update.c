@@ -46,8 +46,10 @@ int mt_handle_key_update(mutls_conn *c, mt_reader *r, const uint8_t *msg, size_t
     if ((ret = mt_install_secret(c, 0, peer_secret(c))) != 0)
         return ret;
     c->ku_received++;
-    /* Answer a request once, before any further application data. */
+    /* RFC 8446 section 4.6.3: answer before our next application data;
+     * several requests received together get a single answer, sent once
+     * the records at hand are processed (mt_conn_answer_key_update). */
     if (req == 1 && !c->close_sent)
-        return mt_send_key_update(c, 0);
+        c->ku_pending = 1;
     return 0;
 }
