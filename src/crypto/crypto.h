@@ -79,6 +79,58 @@ int mt_aead_seal(mt_aead *c, const uint8_t nonce[MT_AEAD_NONCE_LEN], const uint8
 int mt_aead_open(mt_aead *c, const uint8_t nonce[MT_AEAD_NONCE_LEN], const uint8_t *aad,
                  size_t aad_len, const uint8_t *in, size_t len, uint8_t *out) MT_MUST;
 
+/* ---- TLS 1.2 CBC record protection (AES-CBC + HMAC) ---------------------- */
+
+#define MT_CBC_BLOCK 16
+typedef struct mt_cbc mt_cbc;
+/* AES-128-CBC (key_len 16) or AES-256-CBC (32), no padding. */
+mt_cbc *mt_cbc_new(const mt_crypto *cx, size_t key_len, int encrypt, const uint8_t *key);
+/* len must be a multiple of the block size; in == out is allowed. */
+int mt_cbc_crypt(mt_cbc *c, const uint8_t iv[MT_CBC_BLOCK], const uint8_t *in, size_t len,
+                 uint8_t *out) MT_MUST;
+void mt_cbc_free(mt_cbc *c);
+
+/* A keyed HMAC, reused record after record without allocating. */
+typedef struct mt_mac mt_mac;
+mt_mac *mt_mac_new(const mt_crypto *cx, mt_hash_id h, const uint8_t *key, size_t key_len);
+int mt_mac_start(mt_mac *m) MT_MUST;
+int mt_mac_update(mt_mac *m, const uint8_t *p, size_t n) MT_MUST;
+int mt_mac_finish(mt_mac *m, uint8_t *out) MT_MUST; /* mt_hash_size bytes */
+/* Run `blocks` compression-function calls of the MAC's hash on dummy data,
+ * so that a MAC over a secret-dependent length can be padded to constant
+ * work (Lucky 13); at most 300 blocks per call. */
+int mt_mac_dummy_blocks(mt_mac *m, size_t blocks) MT_MUST;
+size_t mt_mac_block_size(const mt_mac *m);
+void mt_mac_free(mt_mac *m); /* wipes the key */
+
+/* Constant-time helpers for CBC padding checks: all-ones when true. */
+static inline size_t mt_ct_mask_lt(size_t a, size_t b) /* a < b */
+{
+    return (size_t)0 - (size_t)(((a ^ ((a ^ b) | ((a - b) ^ b))) >> (sizeof(size_t) * 8 - 1)) & 1);
+}
+static inline size_t mt_ct_mask_eq(size_t a, size_t b)
+{
+    size_t x = a ^ b;
+    return (size_t)0 - (size_t)(((~x & (x - 1)) >> (sizeof(size_t) * 8 - 1)) & 1);
+}
+
+/* ---- TLS 1.2 RSA key exchange ------------------------------------------- */
+
+typedef struct mt_pkey mt_pkey; /* declared again, with its functions, below */
+
+/* Client: encrypt the 48-byte premaster secret to the server's RSA key
+ * (RSAES-PKCS1-v1_5, RFC 5246 section 7.4.7.1). */
+int mt_rsa_encrypt_premaster(const mt_crypto *cx, const mt_pkey *server_key,
+                             const uint8_t pms[48], mt_buf *out) MT_MUST;
+/* Server: decrypt with implicit rejection. Whatever the ciphertext, pms
+ * receives 48 bytes: the real premaster secret, or random bytes when the
+ * padding or the version bytes are wrong, chosen in constant time by
+ * libcrypto (RSA_PKCS1_WITH_TLS_PADDING), so that nothing observable
+ * differs before the Finished check (Bleichenbacher, ROBOT). Returns -1
+ * only on an internal failure, never for a bad ciphertext. */
+int mt_rsa_decrypt_premaster(const mt_crypto *cx, const mt_pkey *key, const uint8_t *in,
+                             size_t len, uint16_t client_version, uint8_t pms[48]) MT_MUST;
+
 /* ---- key exchange (ECDHE) ---------------------------------------------- */
 
 #define MT_GROUP_SECP256R1 0x0017
@@ -153,6 +205,9 @@ extern const size_t mt_sig_schemes_count;
 /* 1 if the key can sign with the scheme (type, curve, and for RSA-PSS
  * with a PSS key, that its parameters allow the hash). */
 int mt_sig_scheme_fits_key(const mt_sig_scheme *s, const mt_pkey *k);
+/* TLS 1.2 rules: an ECDSA scheme names the hash only, any supported
+ * curve may sign with it (RFC 8422 / RFC 5246). */
+int mt_sig_scheme_fits_key_tls12(const mt_sig_scheme *s, const mt_pkey *k);
 
 /* Sign / verify data (hashing is done here). */
 int mt_sign(const mt_crypto *cx, const mt_pkey *k, const mt_sig_scheme *s, const uint8_t *data,
@@ -163,13 +218,25 @@ int mt_verify(const mt_crypto *cx, const mt_pkey *k, const mt_sig_scheme *s, con
 
 /* ---- descriptor tables ------------------------------------------------- */
 
+/* How a TLS 1.2 suite exchanges keys and authenticates the server. */
+typedef enum { MT_KX_NONE = 0 /* TLS 1.3: not part of the suite */, MT_KX_ECDHE, MT_KX_RSA } mt_kx_kind;
+typedef enum { MT_AUTH_NONE = 0, MT_AUTH_ECDSA /* ECDSA or Ed25519 */, MT_AUTH_RSA } mt_auth_kind;
+typedef enum { MT_CIPHER_AEAD = 0, MT_CIPHER_CBC } mt_cipher_kind;
+
 typedef struct mt_suite {
     uint16_t code;
     const char *name; /* IANA */
-    mt_aead_id aead;
-    mt_hash_id hash;
+    mt_aead_id aead;  /* AEAD suites */
+    mt_hash_id hash;  /* TLS 1.3 HKDF hash / TLS 1.2 PRF hash */
     size_t key_len;
     uint16_t min_version, max_version;
+    /* TLS 1.2 only */
+    mt_kx_kind kx;
+    mt_auth_kind auth;
+    mt_cipher_kind cipher;
+    size_t fixed_iv_len; /* implicit nonce part: 4 for GCM, 12 for ChaCha */
+    size_t mac_key_len;  /* CBC: HMAC key length */
+    mt_hash_id mac_hash; /* CBC: HMAC hash */
 } mt_suite;
 const mt_suite *mt_suite_find(uint16_t code);
 const mt_suite *mt_suite_by_name(const char *name);

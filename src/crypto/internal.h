@@ -15,6 +15,7 @@ struct mt_crypto {
     OSSL_LIB_CTX *libctx; /* NULL: the default library context */
     EVP_MD *md[MT_HASH_COUNT];
     EVP_CIPHER *cipher[MT_AEAD_COUNT];
+    EVP_CIPHER *cbc[2]; /* AES-128-CBC, AES-256-CBC (TLS 1.2) */
     EVP_MAC *hmac;
     /* One HMAC context per hash with the digest already set: duplicating it
      * avoids a by-name digest fetch on every HMAC. Only ever read. */
@@ -32,6 +33,10 @@ static inline const EVP_MD *mt_crypto_md(const mt_crypto *cx, mt_hash_id h)
 static inline const EVP_CIPHER *mt_crypto_cipher(const mt_crypto *cx, mt_aead_id a)
 {
     return (unsigned)a < MT_AEAD_COUNT ? cx->cipher[a] : NULL;
+}
+static inline const EVP_CIPHER *mt_crypto_cbc(const mt_crypto *cx, size_t key_len)
+{
+    return key_len == 16 ? cx->cbc[0] : key_len == 32 ? cx->cbc[1] : NULL;
 }
 static inline const EVP_MAC_CTX *mt_crypto_hmac_tmpl(const mt_crypto *cx, mt_hash_id h)
 {

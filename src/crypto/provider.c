@@ -33,6 +33,8 @@ mt_crypto *mt_crypto_new(void)
         cx->md[i] = EVP_MD_fetch(cx->libctx, hash_names[i], NULL);
     for (i = 0; i < MT_AEAD_COUNT; i++)
         cx->cipher[i] = EVP_CIPHER_fetch(cx->libctx, aead_names[i], NULL);
+    cx->cbc[0] = EVP_CIPHER_fetch(cx->libctx, "AES-128-CBC", NULL);
+    cx->cbc[1] = EVP_CIPHER_fetch(cx->libctx, "AES-256-CBC", NULL);
     cx->hmac = EVP_MAC_fetch(cx->libctx, "HMAC", NULL);
     if (cx->hmac != NULL) {
         for (i = 0; i < MT_HASH_COUNT; i++) {
@@ -78,6 +80,8 @@ void mt_crypto_free(mt_crypto *cx)
     }
     for (i = 0; i < MT_AEAD_COUNT; i++)
         EVP_CIPHER_free(cx->cipher[i]);
+    EVP_CIPHER_free(cx->cbc[0]);
+    EVP_CIPHER_free(cx->cbc[1]);
     EVP_MAC_free(cx->hmac);
     free(cx);
 }

@@ -138,6 +138,23 @@ int mt_sig_scheme_fits_key(const mt_sig_scheme *s, const mt_pkey *k)
     return 1;
 }
 
+int mt_sig_scheme_fits_key_tls12(const mt_sig_scheme *s, const mt_pkey *k)
+{
+    if (s != NULL && (s->code == MT_SIG_ECDSA_SECP256R1_SHA256 ||
+                      s->code == MT_SIG_ECDSA_SECP384R1_SHA384 ||
+                      s->code == MT_SIG_ECDSA_SECP521R1_SHA512 || s->code == MT_SIG_ECDSA_SHA1))
+        return is_ec(mt_pkey_type(k));
+    return mt_sig_scheme_fits_key(s, k);
+}
+
+/* The protocol code checks the version's rule (TLS 1.3 binds ECDSA
+ * schemes to a curve, TLS 1.2 does not); here the key must at least be
+ * usable with the scheme under one of them. */
+static int fits_some_version(const mt_sig_scheme *s, const mt_pkey *k)
+{
+    return mt_sig_scheme_fits_key(s, k) || mt_sig_scheme_fits_key_tls12(s, k);
+}
+
 int mt_sign(const mt_crypto *cx, const mt_pkey *k, const mt_sig_scheme *s, const uint8_t *data,
             size_t len, mt_buf *sig)
 {
@@ -146,7 +163,7 @@ int mt_sign(const mt_crypto *cx, const mt_pkey *k, const mt_sig_scheme *s, const
     size_t max, siglen;
     int ok = 0;
 
-    if (pk == NULL || s == NULL || !mt_sig_scheme_fits_key(s, k))
+    if (pk == NULL || s == NULL || !fits_some_version(s, k))
         return -1;
     max = (size_t)EVP_PKEY_get_size(pk); /* upper bound on the signature */
     if (max == 0 || mt_buf_reserve(sig, max) != 0)
@@ -175,9 +192,7 @@ int mt_verify(const mt_crypto *cx, const mt_pkey *k, const mt_sig_scheme *s, con
     EVP_MD_CTX *ctx;
     int ok;
 
-    /* The scheme binds the key type and, for ECDSA, the curve: a P-384
-     * key under ecdsa_secp256r1_sha256 is a bad signature. */
-    if (pk == NULL || s == NULL || !mt_sig_scheme_fits_key(s, k))
+    if (pk == NULL || s == NULL || !fits_some_version(s, k))
         return -1;
     ctx = EVP_MD_CTX_new();
     ok = ctx != NULL && have_hash(cx, s) && init_ctx(mt_crypto_libctx(cx), ctx, pk, s, 0) &&

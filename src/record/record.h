@@ -1,6 +1,10 @@
 /*
- * The TLS record layer (RFC 8446 section 5): framing, protection with the
- * negotiated AEAD, sequence numbers, size limits. Input is decrypted in
+ * The TLS record layer (RFC 8446 section 5, RFC 5246 section 6): framing,
+ * protection, sequence numbers, size limits. TLS 1.3 protects with an AEAD
+ * and an inner content type; TLS 1.2 with an AEAD (explicit nonce for GCM,
+ * RFC 5288; implicit for ChaCha20-Poly1305, RFC 7905) or with AES-CBC and
+ * HMAC, MAC-then-encrypt checked in constant time (Lucky 13) or
+ * encrypt-then-MAC (RFC 7366). Input is decrypted in
  * place in the receive buffer; output is appended to the send buffer. In
  * the steady state neither allocates: both buffers keep their capacity.
  */
@@ -20,12 +24,27 @@ enum {
 
 #define MT_MAX_PLAINTEXT 16384                      /* 2^14 */
 #define MT_MAX_CIPHERTEXT13 (MT_MAX_PLAINTEXT + 256) /* RFC 8446 5.2 */
+#define MT_MAX_CIPHERTEXT12 (MT_MAX_PLAINTEXT + 2048) /* RFC 5246 6.2.3 */
+
+/* How a direction protects its records. */
+typedef enum {
+    MT_PROT_NONE = 0,
+    MT_PROT_TLS13,        /* AEAD, inner content type */
+    MT_PROT_TLS12_GCM,    /* AEAD, 8-byte explicit nonce */
+    MT_PROT_TLS12_CHACHA, /* AEAD, nonce from the sequence number */
+    MT_PROT_TLS12_CBC,    /* MAC-then-encrypt */
+    MT_PROT_TLS12_CBC_ETM /* encrypt-then-MAC */
+} mt_prot;
 #define MT_RECORD_HEADER 5
 
 /* One direction's protection state. */
 typedef struct mt_rec_dir {
-    mt_aead *aead; /* NULL: plaintext */
-    uint8_t iv[MT_AEAD_NONCE_LEN];
+    mt_prot prot;
+    mt_aead *aead; /* AEAD protection */
+    mt_cbc *cbc;   /* CBC protection */
+    mt_mac *mac;
+    size_t mac_len;
+    uint8_t iv[MT_AEAD_NONCE_LEN]; /* static IV (1.3, ChaCha) or salt (GCM) */
     uint64_t seq;
     uint64_t limit; /* records before a key update is due */
 } mt_rec_dir;
@@ -40,6 +59,8 @@ typedef struct mt_record {
     size_t recv_inner_max;     /* TLSInnerPlaintext bytes we accept */
     uint16_t send_version;     /* legacy_record_version */
     int plain_alerts_ok;       /* accept unprotected alerts (handshake) */
+    int tls12;                 /* TLS 1.2 framing rules */
+    const mt_rng *rng;         /* explicit CBC IVs */
 } mt_record;
 
 void mt_record_init(mt_record *r);
@@ -49,6 +70,14 @@ void mt_record_free(mt_record *r);
  * old one is wiped. key/iv are the traffic key and IV. */
 int mt_rec_dir_set(mt_rec_dir *d, const mt_crypto *cx, mt_aead_id aead, int encrypt,
                    const uint8_t *key, const uint8_t *iv) MT_MUST;
+
+/* TLS 1.2: install a suite's keys for one direction. key is the
+ * encryption key, iv the fixed IV (AEAD suites), mac_key the HMAC key
+ * (CBC suites); etm selects encrypt-then-MAC. */
+int mt_rec_dir_set12(mt_rec_dir *d, const mt_crypto *cx, const mt_suite *s, int encrypt,
+                     const uint8_t *key, const uint8_t *iv, const uint8_t *mac_key,
+                     int etm) MT_MUST;
+static inline int mt_rec_dir_protected(const mt_rec_dir *d) { return d->prot != MT_PROT_NONE; }
 
 /* Append bytes received from the network. */
 int mt_rec_feed(mt_record *r, const uint8_t *p, size_t n) MT_MUST;
