@@ -46,3 +46,16 @@ install: build
 
 clean:
 	rm -rf build build-asan build-fuzz
+
+# ---- bench (appended; see docs/benchmarks.md) -----------------------------
+#   make bench    Release build in build-bench/, then run mutls-bench
+#                 against OpenSSL's libssl; BENCH_ARGS="--quick" for a short
+#                 run, e.g. BENCH_ARGS="--seconds 5 --only hs"
+BENCH_ARGS ?=
+BENCH_DIR  ?= build-bench
+
+.PHONY: bench
+bench: deps
+	cmake -S . -B $(BENCH_DIR) -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF
+	cmake --build $(BENCH_DIR) -j$(JOBS) --target mutls-bench
+	$(BENCH_DIR)/bench/mutls-bench $(BENCH_ARGS)

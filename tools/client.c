@@ -26,7 +26,7 @@ static void explain(const mutls_conn *conn, int rc, char *why, size_t cap)
 {
     if (rc == MUTLS_WANT_READ || rc == MUTLS_WANT_WRITE)
         snprintf(why, cap, "timed out after %d s", HANDSHAKE_TIMEOUT_S);
-    else if (rc == MUTLS_ERR_TRUNCATED)
+    else if (rc == MUTLS_ERR_TRUNCATED && mutls_conn_handshake_done(conn))
         snprintf(why, cap, "connection closed without close_notify "
                  "(data may be truncated)");
     else

@@ -38,13 +38,22 @@ static const char *alert_name(int alert, char *buf, size_t cap)
     return buf;
 }
 
+/* " (sent alert NAME)": always, so that scripts can look for it. */
+static void append_alert(char *out, size_t cap, size_t used, const char *how,
+                         int alert)
+{
+    char abuf[16];
+
+    snprintf(out + used, cap - used, " (%s alert %s)", how,
+             alert_name(alert, abuf, sizeof abuf));
+}
+
 void cli_describe_error(const mutls_conn *conn, int rc, char *out,
                         size_t cap)
 {
     const char *why = conn != NULL ? mutls_conn_error(conn) : NULL;
     int sent = conn != NULL ? mutls_conn_alert_sent(conn) : -1;
     int received = conn != NULL ? mutls_conn_alert_received(conn) : -1;
-    char abuf[16];
     int n;
 
     if (why == NULL || why[0] == '\0')
@@ -56,9 +65,7 @@ void cli_describe_error(const mutls_conn *conn, int rc, char *out,
         return;
     /* close_notify (0) is not the reason for a failure. */
     if (received > 0)
-        snprintf(out + n, cap - (size_t)n, " (received alert %s)",
-                 alert_name(received, abuf, sizeof abuf));
+        append_alert(out, cap, (size_t)n, "received", received);
     else if (sent > 0)
-        snprintf(out + n, cap - (size_t)n, " (sent alert %s)",
-                 alert_name(sent, abuf, sizeof abuf));
+        append_alert(out, cap, (size_t)n, "sent", sent);
 }

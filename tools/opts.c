@@ -163,17 +163,14 @@ static void config_failed(const mutls_config *cfg, const char *prog,
     fprintf(stderr, "%s: %s: %s\n", prog, what, why != NULL ? why : "error");
 }
 
+/* The library's messages name the files at fault. */
 static int add_chains(mutls_config *cfg, const struct cli_tls_opts *o,
                       const char *prog)
 {
-    char what[512];
-
     for (int k = 0; k < o->n_cert; k++) {
         int rc = mutls_config_add_cert_chain_file(cfg, o->cert[k], o->key[k]);
         if (rc != MUTLS_OK) {
-            snprintf(what, sizeof what, "--cert %s --key %s", o->cert[k],
-                     o->key[k]);
-            config_failed(cfg, prog, what, rc);
+            config_failed(cfg, prog, "--cert/--key", rc);
             return -1;
         }
     }
@@ -183,7 +180,6 @@ static int add_chains(mutls_config *cfg, const struct cli_tls_opts *o,
 static int set_ca(mutls_config *cfg, const char *path, const char *prog)
 {
     struct stat st;
-    char what[300];
     int rc;
 
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
@@ -191,8 +187,7 @@ static int set_ca(mutls_config *cfg, const char *path, const char *prog)
     else
         rc = mutls_config_set_ca_file(cfg, path);
     if (rc != MUTLS_OK) {
-        snprintf(what, sizeof what, "--ca %s", path);
-        config_failed(cfg, prog, what, rc);
+        config_failed(cfg, prog, "--ca", rc);
         return -1;
     }
     return 0;

@@ -31,7 +31,7 @@ static void explain(const mutls_conn *conn, int rc, char *why, size_t cap)
 {
     if (rc == MUTLS_WANT_READ || rc == MUTLS_WANT_WRITE)
         snprintf(why, cap, "timed out after %d s", TIMEOUT_S);
-    else if (rc == MUTLS_ERR_TRUNCATED)
+    else if (rc == MUTLS_ERR_TRUNCATED && mutls_conn_handshake_done(conn))
         snprintf(why, cap, "connection closed without close_notify");
     else
         cli_describe_error(conn, rc, why, cap);
@@ -256,11 +256,19 @@ static void on_signal(int sig)
 struct job {
     mutls_config *cfg;
     int fd;
-    int done_fd; /* one byte per finished connection: '0' ok, '1' failed */
+    int done_fd; /* where the thread reports that it is over */
     enum cli_serve_mode mode;
     int trace;
     unsigned long id;
     char peer[CLI_ADDR_MAX];
+};
+
+/* A connection thread's last words, written to the pipe in one piece
+ * (atomic: far below PIPE_BUF). The main thread joins it, so that the
+ * thread is gone, thread-local state and all, before the process exits. */
+struct done_msg {
+    pthread_t thread;
+    int ok;
 };
 
 static void *connection_thread(void *arg)
@@ -268,34 +276,23 @@ static void *connection_thread(void *arg)
     struct job *j = arg;
     struct cli_trace trace;
     struct cli_serve_params p;
-    char prefix[32], done;
+    struct done_msg msg;
+    char prefix[32];
+    int done_fd;
 
     snprintf(prefix, sizeof prefix, "#%lu ", j->id);
     cli_trace_init(&trace, MUTLS_SERVER, stderr, prefix, NULL);
     p = (struct cli_serve_params){.prog = PROG, .peer = j->peer, .mode = j->mode,
                                   .trace = j->trace ? &trace : NULL};
-    done = cli_serve_connection(j->cfg, j->fd, &p) == 0 ? '0' : '1';
-    if (write(j->done_fd, &done, 1) != 1)
-        fprintf(stderr, "%s: %s: cannot report completion: %s\n", PROG, j->peer,
-                strerror(errno));
+    msg.thread = pthread_self();
+    msg.ok = cli_serve_connection(j->cfg, j->fd, &p) == 0;
+    done_fd = j->done_fd;
     mutls_config_free(j->cfg);
     free(j);
+    if (write(done_fd, &msg, sizeof msg) != (ssize_t)sizeof msg)
+        fprintf(stderr, "%s: cannot report a finished connection: %s\n", PROG,
+                strerror(errno));
     return NULL;
-}
-
-static int spawn(struct job *j)
-{
-    pthread_attr_t attr;
-    pthread_t tid;
-    int rc = pthread_attr_init(&attr);
-
-    if (rc != 0)
-        return rc;
-    rc = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (rc == 0)
-        rc = pthread_create(&tid, &attr, connection_thread, j);
-    pthread_attr_destroy(&attr);
-    return rc;
 }
 
 struct server {
@@ -314,6 +311,7 @@ static int accept_one(struct server *s)
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
     struct job *j;
+    pthread_t tid;
     int fd = accept(s->listen_fd, (struct sockaddr *)&ss, &len);
     int rc;
 
@@ -335,7 +333,7 @@ static int accept_one(struct server *s)
                       .done_fd = s->done_pipe[1], .mode = s->mode,
                       .trace = s->trace, .id = s->accepted + 1};
     cli_format_addr((struct sockaddr *)&ss, len, j->peer, sizeof j->peer);
-    rc = spawn(j);
+    rc = pthread_create(&tid, NULL, connection_thread, j);
     if (rc != 0) {
         fprintf(stderr, "%s: %s: cannot start a thread: %s\n", PROG, j->peer,
                 strerror(rc));
@@ -347,17 +345,19 @@ static int accept_one(struct server *s)
     return 0;
 }
 
-/* Count the connections that have finished. */
+/* A connection is over: join its thread and count it. */
 static void collect(struct server *s)
 {
-    char done[64];
-    ssize_t n = read(s->done_pipe[0], done, sizeof done);
+    struct done_msg msg;
+    ssize_t n = read(s->done_pipe[0], &msg, sizeof msg);
 
-    for (ssize_t k = 0; k < n; k++) {
-        s->active--;
-        if (done[k] != '0')
-            s->failed++;
-    }
+    if (n != (ssize_t)sizeof msg)
+        return; /* EINTR: pselect will report the pipe again */
+    s->active--;
+    if (!msg.ok)
+        s->failed++;
+    if (pthread_join(msg.thread, NULL) != 0)
+        fprintf(stderr, "%s: cannot join a connection thread\n", PROG);
 }
 
 static int accepting(const struct server *s)
@@ -458,7 +458,8 @@ static int run_server(struct server *s, const char *listen_arg)
         status = serve_loop(s, &wait_mask);
     if (s->listen_fd >= 0)
         close(s->listen_fd);
-    /* The pipe stays open: connection threads may still report to it. */
+    /* The pipe stays open: connection threads may still report to it
+     * until the process exits. */
     return status;
 }
 

@@ -2,15 +2,24 @@
 #include "ext/ext.h"
 
 const mt_ext_desc mt_ext_table[] = {
-    {MT_EXT_SERVER_NAME, "server_name", MT_IN_CH | MT_IN_EE, mt_ext_parse_server_name},
+    {MT_EXT_SERVER_NAME, "server_name", MT_IN_CH | MT_IN_EE | MT_IN_SH12, mt_ext_parse_server_name},
     {MT_EXT_SUPPORTED_GROUPS, "supported_groups", MT_IN_CH | MT_IN_EE,
      mt_ext_parse_supported_groups},
     {MT_EXT_SIGNATURE_ALGORITHMS, "signature_algorithms", MT_IN_CH | MT_IN_CR,
      mt_ext_parse_signature_algorithms},
-    {MT_EXT_ALPN, "application_layer_protocol_negotiation", MT_IN_CH | MT_IN_EE,
+    {MT_EXT_ALPN, "application_layer_protocol_negotiation", MT_IN_CH | MT_IN_EE | MT_IN_SH12,
      mt_ext_parse_alpn},
-    {MT_EXT_RECORD_SIZE_LIMIT, "record_size_limit", MT_IN_CH | MT_IN_EE,
+    {MT_EXT_RECORD_SIZE_LIMIT, "record_size_limit", MT_IN_CH | MT_IN_EE | MT_IN_SH12,
      mt_ext_parse_record_size_limit},
+    /* TLS 1.2 only (RFC 8422, RFC 7627, RFC 7366, RFC 5746, RFC 5077). */
+    {MT_EXT_EC_POINT_FORMATS, "ec_point_formats", MT_IN_CH | MT_IN_SH12,
+     mt_ext_parse_ec_point_formats},
+    {MT_EXT_EXTENDED_MASTER_SECRET, "extended_master_secret", MT_IN_CH | MT_IN_SH12,
+     mt_ext_parse_empty},
+    {MT_EXT_ENCRYPT_THEN_MAC, "encrypt_then_mac", MT_IN_CH | MT_IN_SH12, mt_ext_parse_empty},
+    {MT_EXT_RENEGOTIATION_INFO, "renegotiation_info", MT_IN_CH | MT_IN_SH12,
+     mt_ext_parse_renegotiation_info},
+    {MT_EXT_SESSION_TICKET, "session_ticket", MT_IN_CH | MT_IN_SH12, mt_ext_parse_ignored},
     /* Recognised so that they are placed correctly; mutls does not offer
      * PSK or early data yet, so a server ignores them in a ClientHello and
      * a client refuses them in a response it did not ask for. */
@@ -59,7 +68,7 @@ int mt_ext_parse_ignored(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e)
 }
 
 /* Messages the client receives from the server. */
-#define MT_IN_RESPONSE (MT_IN_SH | MT_IN_HRR | MT_IN_EE | MT_IN_CT | MT_IN_CR | MT_IN_NST)
+#define MT_IN_RESPONSE (MT_IN_SH | MT_IN_HRR | MT_IN_EE | MT_IN_CT | MT_IN_CR | MT_IN_NST | MT_IN_SH12)
 
 int mt_exts_parse(mt_reader *block, uint32_t msg, uint64_t offered, mt_exts *out, mt_error *e)
 {
@@ -92,7 +101,7 @@ int mt_exts_parse(mt_reader *block, uint32_t msg, uint64_t offered, mt_exts *out
              * and so are those of a CertificateRequest (4.3.2) or a
              * NewSessionTicket (4.6.1): "Clients MUST ignore unrecognized
              * extensions" (servers send GREASE there). */
-            if (msg & (MT_IN_SH | MT_IN_HRR | MT_IN_EE | MT_IN_CT))
+            if (msg & (MT_IN_SH | MT_IN_HRR | MT_IN_EE | MT_IN_CT | MT_IN_SH12))
                 return mt_fail(e, MUTLS_ERR_PROTOCOL, MT_ALERT_UNSUPPORTED_EXTENSION,
                                "peer sent unknown extension %u which was not offered", type);
             continue;
@@ -114,5 +123,16 @@ int mt_exts_parse(mt_reader *block, uint32_t msg, uint64_t offered, mt_exts *out
     }
     if (mt_r_done(block) != 0)
         return mt_fail(e, MUTLS_ERR_PROTOCOL, MT_ALERT_DECODE_ERROR, "malformed extension block");
+    return 0;
+}
+
+int mt_exts_check_allowed(const mt_exts *x, uint32_t msg, mt_error *e)
+{
+    for (size_t i = 0; i < mt_ext_table_count; i++)
+        if ((x->seen & (1ull << i)) && (mt_ext_table[i].allowed & msg) == 0)
+            return mt_fail(e, MUTLS_ERR_PROTOCOL,
+                           msg == MT_IN_SH12 ? MT_ALERT_UNSUPPORTED_EXTENSION
+                                             : MT_ALERT_ILLEGAL_PARAMETER,
+                           "extension %s is not allowed in this message", mt_ext_table[i].name);
     return 0;
 }

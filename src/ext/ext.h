@@ -24,15 +24,20 @@ enum {
     MT_IN_CT = 1u << 4,  /* Certificate entry */
     MT_IN_CR = 1u << 5,  /* CertificateRequest */
     MT_IN_NST = 1u << 6, /* NewSessionTicket */
+    MT_IN_SH12 = 1u << 7, /* TLS 1.2 ServerHello */
 };
 
 /* Extension code points. */
 enum {
     MT_EXT_SERVER_NAME = 0,
     MT_EXT_SUPPORTED_GROUPS = 10,
+    MT_EXT_EC_POINT_FORMATS = 11,
     MT_EXT_SIGNATURE_ALGORITHMS = 13,
     MT_EXT_ALPN = 16,
+    MT_EXT_ENCRYPT_THEN_MAC = 22,
+    MT_EXT_EXTENDED_MASTER_SECRET = 23,
     MT_EXT_RECORD_SIZE_LIMIT = 28,
+    MT_EXT_SESSION_TICKET = 35,
     MT_EXT_PRE_SHARED_KEY = 41,
     MT_EXT_EARLY_DATA = 42,
     MT_EXT_SUPPORTED_VERSIONS = 43,
@@ -42,6 +47,7 @@ enum {
     MT_EXT_POST_HANDSHAKE_AUTH = 49,
     MT_EXT_SIGNATURE_ALGORITHMS_CERT = 50,
     MT_EXT_KEY_SHARE = 51,
+    MT_EXT_RENEGOTIATION_INFO = 0xff01,
 };
 
 #define MT_MAX_LIST 64       /* groups, schemes, versions we keep */
@@ -77,6 +83,7 @@ typedef struct mt_exts {
     const uint8_t *cookie;
     size_t cookie_len;
     uint16_t record_size_limit;
+    int point_uncompressed; /* ec_point_formats lists uncompressed */
 } mt_exts;
 
 typedef int (*mt_ext_parse_fn)(mt_reader *body, uint32_t msg, mt_exts *out, mt_error *e);
@@ -116,6 +123,13 @@ int mt_ext_write_supported_versions_ch(mt_buf *b, const uint16_t *v, size_t n);
 int mt_ext_write_supported_versions_sh(mt_buf *b, uint16_t v);
 int mt_ext_write_cookie(mt_buf *b, const uint8_t *cookie, size_t len);
 int mt_ext_write_record_size_limit(mt_buf *b, uint16_t limit);
+/* TLS 1.2 */
+int mt_ext_write_ec_point_formats(mt_buf *b);
+int mt_ext_write_empty(mt_buf *b, uint16_t type); /* EMS, EtM */
+int mt_ext_write_renegotiation_info(mt_buf *b);
+/* Fail unless every extension seen is allowed in msg (used once the
+ * ServerHello's version is known). */
+int mt_exts_check_allowed(const mt_exts *x, uint32_t msg, mt_error *e) MT_MUST;
 
 /* Parsers, referenced by the table. */
 int mt_ext_parse_server_name(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e);
@@ -128,6 +142,9 @@ int mt_ext_parse_supported_versions(mt_reader *r, uint32_t msg, mt_exts *x, mt_e
 int mt_ext_parse_cookie(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e);
 int mt_ext_parse_record_size_limit(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e);
 int mt_ext_parse_ignored(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e);
+int mt_ext_parse_ec_point_formats(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e);
+int mt_ext_parse_empty(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e);
+int mt_ext_parse_renegotiation_info(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e);
 
 /* The decode_error every parser reports for a malformed body. */
 int mt_ext_malformed(mt_error *e, const char *name);

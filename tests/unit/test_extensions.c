@@ -319,10 +319,12 @@ static void test_rfc8448_blocks(void)
     CHECK(x.n_versions == 1 && x.versions[0] == 0x0304);
     CHECK(x.n_sigs == 15 && x.sigs[4] == 0x0804);
     CHECK(x.record_size_limit == 0x4001);
-    /* renegotiation_info (0xff01) and session_ticket (35) are unknown:
-     * ignored; psk_key_exchange_modes is recognised and ignored. */
+    /* renegotiation_info (0xff01) and session_ticket (35) are TLS 1.2
+     * extensions mutls recognises; psk_key_exchange_modes is recognised
+     * and ignored. */
     CHECK(mt_exts_has(&x, MT_EXT_PSK_KEY_EXCHANGE_MODES));
-    CHECK(x.seen == (bit(MT_EXT_SERVER_NAME) | bit(MT_EXT_SUPPORTED_GROUPS) | bit(MT_EXT_KEY_SHARE) |
+    CHECK(x.seen == (bit(MT_EXT_RENEGOTIATION_INFO) | bit(MT_EXT_SESSION_TICKET) |
+                     bit(MT_EXT_SERVER_NAME) | bit(MT_EXT_SUPPORTED_GROUPS) | bit(MT_EXT_KEY_SHARE) |
                      bit(MT_EXT_SUPPORTED_VERSIONS) | bit(MT_EXT_SIGNATURE_ALGORITHMS) |
                      bit(MT_EXT_PSK_KEY_EXCHANGE_MODES) | bit(MT_EXT_RECORD_SIZE_LIMIT)));
 
@@ -628,7 +630,7 @@ static void test_wrong_message(void)
  * 4.3.2 and 4.6.1: "Clients MUST ignore unrecognized extensions"). */
 static void test_unknown_and_unsolicited(void)
 {
-    static const uint16_t unknown[] = {0x0a0a /* GREASE */, 0xff01, 35, 0xfe0d, 0x4469};
+    static const uint16_t unknown[] = {0x0a0a /* GREASE */, 15 /* heartbeat */, 18, 0xfe0d, 0x4469};
     for (size_t u = 0; u < sizeof(unknown) / sizeof(unknown[0]); u++) {
         mt_exts x;
         mt_error e;

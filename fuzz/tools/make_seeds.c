@@ -1,0 +1,1206 @@
+/*
+ * make_seeds: writes the seed corpora of the fuzz targets from real mutls
+ * handshakes, into fuzz/corpus/<target>/seed-*.
+ *
+ *   make_seeds [corpus-dir]        (default: <source>/fuzz/corpus)
+ *
+ * It runs in-memory client/server pairs with the same configurations and
+ * deterministic hooks as the targets (fuzz/fuzz_common.h): with and
+ * without HelloRetryRequest, each group, each suite, ALPN,
+ * record_size_limit, and traffic after the handshake (NewSessionTicket,
+ * data, KeyUpdate, close_notify). The key log gives the traffic secrets,
+ * with which both byte streams are decrypted into records and messages.
+ * From these it writes:
+ *   server/    the client's byte stream (raw mode) and its records as a
+ *              script (script mode)
+ *   client/    the server's byte stream (raw), edits for the in-process
+ *              server's flight (tamper), the server's records as a script
+ *   messages/  each handshake message, behind its selector byte
+ *   ext/       each extension block, behind an offered mask
+ *   record/    wire records, sealed items, round-trip items
+ *   x509/      every certificate of tests/certs as DER, and the chains
+ *   wire/      vectors taken from the messages
+ * Only files named seed-* are (re)written; regression inputs (regress-*)
+ * are left alone. Run it again when the protocol or the targets' input
+ * formats change.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <sys/stat.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "fuzz_common.h"
+
+static const char *out_root;
+static mt_crypto *cx;
+static unsigned n_written;
+static size_t bytes_written;
+
+/* ---- output ------------------------------------------------------------ */
+
+/* Contents already written, per target: identical seeds are skipped. */
+static struct {
+    const char *target;
+    uint64_t hash;
+} seen[4096];
+static size_t n_seen;
+
+static int already_written(const char *target, const uint8_t *p, size_t n)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * UINT64_C(0x100000001b3);
+    for (size_t i = 0; i < n_seen; i++)
+        if (seen[i].hash == h && strcmp(seen[i].target, target) == 0)
+            return 1;
+    if (n_seen < sizeof(seen) / sizeof(seen[0])) {
+        seen[n_seen].target = target;
+        seen[n_seen++].hash = h;
+    }
+    return 0;
+}
+
+static void write_seed(const char *target, const char *name, const uint8_t *p, size_t n)
+{
+    char dir[4096], path[4400];
+    FILE *f;
+    if (already_written(target, p, n))
+        return;
+    snprintf(dir, sizeof(dir), "%s/%s", out_root, target);
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        fz_die("mkdir %s: %s", dir, strerror(errno));
+    snprintf(path, sizeof(path), "%s/seed-%s", dir, name);
+    if ((f = fopen(path, "wb")) == NULL || (n > 0 && fwrite(p, 1, n, f) != n) || fclose(f) != 0)
+        fz_die("write %s: %s", path, strerror(errno));
+    n_written++;
+    bytes_written += n;
+}
+
+/* ctl/selector bytes followed by a body */
+static void write_seed2(const char *target, const char *name, const uint8_t *pre, size_t pre_len,
+                        const uint8_t *p, size_t n)
+{
+    mt_buf b;
+    mt_buf_init(&b);
+    (void)mt_w_bytes(&b, pre, pre_len);
+    (void)mt_w_bytes(&b, p, n);
+    if (b.err)
+        fz_die("out of memory");
+    write_seed(target, name, b.data, b.len);
+    mt_buf_free(&b);
+}
+
+/* Remove old seed-* files of a target (regress-* stay). */
+static void clean_target(const char *target)
+{
+    char dir[4096], path[4400];
+    DIR *d;
+    struct dirent *e;
+    snprintf(dir, sizeof(dir), "%s/%s", out_root, target);
+    if ((d = opendir(dir)) == NULL)
+        return;
+    while ((e = readdir(d)) != NULL)
+        if (strncmp(e->d_name, "seed-", 5) == 0) {
+            snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+            (void)remove(path);
+        }
+    closedir(d);
+}
+
+/* ---- key log capture --------------------------------------------------- */
+
+typedef struct secrets {
+    uint8_t c_hs[MT_MAX_HASH], s_hs[MT_MAX_HASH], c_ap[MT_MAX_HASH], s_ap[MT_MAX_HASH];
+    int have;
+} secrets;
+
+static int hexval(int c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static void keylog(void *ctx, const char *line)
+{
+    secrets *s = ctx;
+    const char *sp1 = strchr(line, ' '), *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+    uint8_t *dst = NULL;
+    size_t label = sp1 ? (size_t)(sp1 - line) : 0;
+    if (sp2 == NULL)
+        return;
+    if (label == 31 && strncmp(line, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", label) == 0)
+        dst = s->c_hs;
+    else if (label == 31 && strncmp(line, "SERVER_HANDSHAKE_TRAFFIC_SECRET", label) == 0)
+        dst = s->s_hs;
+    else if (label == 23 && strncmp(line, "CLIENT_TRAFFIC_SECRET_0", label) == 0)
+        dst = s->c_ap;
+    else if (label == 23 && strncmp(line, "SERVER_TRAFFIC_SECRET_0", label) == 0)
+        dst = s->s_ap;
+    if (dst == NULL)
+        return;
+    const char *h = sp2 + 1;
+    for (size_t i = 0; i < MT_MAX_HASH && h[0] && h[1]; i++, h += 2)
+        dst[i] = (uint8_t)(hexval(h[0]) << 4 | hexval(h[1]));
+    s->have++;
+}
+
+/* ---- decrypting a captured byte stream --------------------------------- */
+
+#define MAX_RECS 64
+
+typedef struct rec {
+    uint8_t outer;       /* header content type */
+    uint8_t type;        /* inner content type (= outer when plaintext) */
+    int epoch;           /* 0 plaintext, 1 handshake keys, 2+ application */
+    uint8_t *data;       /* plaintext content */
+    size_t len;
+    const uint8_t *wire; /* the record as sent (into the log) */
+    size_t wire_len;
+} rec;
+
+typedef struct stream {
+    rec r[MAX_RECS];
+    size_t n;
+} stream;
+
+static void stream_free(stream *st)
+{
+    for (size_t i = 0; i < st->n; i++)
+        free(st->r[i].data);
+    st->n = 0;
+}
+
+/* Split a log into records and decrypt them with the direction's secrets. */
+static void decrypt_stream(const mt_buf *log, const mt_suite *suite, const uint8_t *hs_secret,
+                           const uint8_t *ap_secret, stream *st)
+{
+    uint8_t secret[MT_MAX_HASH];
+    size_t off = 0;
+    int epoch = 0;
+    uint64_t seq = 0;
+
+    st->n = 0;
+    while (off + MT_RECORD_HEADER <= log->len && st->n < MAX_RECS) {
+        const uint8_t *h = log->data + off;
+        size_t n = ((size_t)h[3] << 8) | h[4];
+        rec *r = &st->r[st->n];
+        if (off + MT_RECORD_HEADER + n > log->len)
+            break;
+        memset(r, 0, sizeof(*r));
+        r->outer = h[0];
+        r->wire = h;
+        r->wire_len = MT_RECORD_HEADER + n;
+        off += r->wire_len;
+        if (h[0] == MT_CT_APPLICATION_DATA && epoch == 0) {
+            epoch = 1;
+            memcpy(secret, hs_secret, sizeof(secret));
+            seq = 0;
+        }
+        r->epoch = h[0] == MT_CT_APPLICATION_DATA ? epoch : 0;
+        if (r->epoch == 0) {
+            r->type = h[0];
+            r->len = n;
+            r->data = malloc(n ? n : 1);
+            memcpy(r->data, h + MT_RECORD_HEADER, n);
+        } else {
+            uint8_t key[MT_MAX_KEY_LEN], iv[MT_AEAD_NONCE_LEN], nonce[MT_AEAD_NONCE_LEN];
+            mt_aead *a;
+            r->data = malloc(n);
+            if (mt_traffic_keys(cx, suite->hash, suite->key_len, secret, key, iv) != 0 ||
+                (a = mt_aead_new(cx, suite->aead, 0, key)) == NULL)
+                fz_die("traffic keys");
+            memcpy(nonce, iv, sizeof(nonce));
+            for (int i = 0; i < 8; i++)
+                nonce[MT_AEAD_NONCE_LEN - 1 - i] ^= (uint8_t)(seq >> (8 * i));
+            if (n < MT_AEAD_TAG_LEN + 1 ||
+                mt_aead_open(a, nonce, h, MT_RECORD_HEADER, h + MT_RECORD_HEADER, n, r->data) != 0)
+                fz_die("record %zu of a captured stream does not decrypt", st->n);
+            mt_aead_free(a);
+            seq++;
+            r->len = n - MT_AEAD_TAG_LEN;
+            while (r->len > 0 && r->data[r->len - 1] == 0)
+                r->len--;
+            r->type = r->data[--r->len];
+            /* Key changes after Finished (handshake -> application) and
+             * after each KeyUpdate. */
+            if (r->type == MT_CT_HANDSHAKE && r->len >= 4) {
+                if (r->data[0] == MT_HS_FINISHED && epoch == 1) {
+                    epoch = 2;
+                    memcpy(secret, ap_secret, sizeof(secret));
+                    seq = 0;
+                } else if (r->data[0] == MT_HS_KEY_UPDATE && epoch >= 2) {
+                    epoch++;
+                    if (mt_next_traffic_secret(cx, suite->hash, secret) != 0)
+                        fz_die("next secret");
+                    seq = 0;
+                }
+            }
+        }
+        st->n++;
+    }
+}
+
+/* ---- one handshake ----------------------------------------------------- */
+
+typedef struct capture {
+    const char *name;
+    int cv, verify, sv; /* client variant (-1: custom), verify, server variant */
+    mt_buf c_log, s_log;
+    stream c_recs, s_recs;
+    const mt_suite *suite;
+    int hrr;
+    int replays; /* raw client stream takes a fresh server to "connected" */
+} capture;
+
+/* A client unlike the targets' variants, for the server target: only
+ * Ed25519 signatures, so the server's flight (and so the client's Finished
+ * in the capture) is deterministic and replays byte for byte. */
+static mutls_config *custom_client(secrets *sec)
+{
+    mutls_config *cfg = fz_client_config(0, 0, keylog, sec);
+    fz_check(cfg, mutls_config_set_sig_schemes(cfg, "ed25519,rsa_pss_rsae_sha256"), "sigs");
+    fz_check(cfg, mutls_config_set_groups(cfg, "secp256r1,x25519"), "groups");
+    fz_check(cfg, mutls_config_set_alpn(cfg, "h2"), "alpn");
+    return cfg;
+}
+
+static void run_capture(capture *cap)
+{
+    secrets sec;
+    mutls_config *ccfg, *scfg;
+    mutls_conn *c, *s;
+
+    memset(&sec, 0, sizeof(sec));
+    ccfg = cap->cv >= 0 ? fz_client_config(cap->cv, cap->verify, keylog, &sec) : custom_client(&sec);
+    scfg = fz_server_config(cap->sv, NULL, NULL);
+    mt_buf_init(&cap->c_log);
+    mt_buf_init(&cap->s_log);
+    fz_reset();
+    c = fz_client_start(ccfg, cap->cv >= 0 ? cap->cv : 0);
+    if ((s = mutls_conn_new(scfg)) == NULL)
+        fz_die("server: %s", mutls_config_error(scfg));
+    if (fz_run_pair(c, s, &cap->c_log, &cap->s_log) != 0)
+        fz_die("%s: handshake failed: client: %s; server: %s", cap->name, mutls_conn_error(c),
+               mutls_conn_error(s));
+    cap->suite = mt_suite_find(mutls_conn_cipher_suite(c));
+    cap->hrr = mutls_conn_did_hrr(c);
+    const char *group = mutls_group_name(mutls_conn_group(c));
+    if (cap->suite == NULL || sec.have < 4)
+        fz_die("%s: no suite or secrets", cap->name);
+    decrypt_stream(&cap->c_log, cap->suite, sec.c_hs, sec.c_ap, &cap->c_recs);
+    decrypt_stream(&cap->s_log, cap->suite, sec.s_hs, sec.s_ap, &cap->s_recs);
+    mutls_conn_free(c);
+    mutls_conn_free(s);
+
+    /* Does the raw client stream replay against the target's server? */
+    fz_reset();
+    s = mutls_conn_new(scfg);
+    (void)mutls_conn_feed(s, cap->c_log.data, cap->c_log.len);
+    cap->replays = mutls_conn_handshake_done(s) && mutls_conn_error_code(s) == MUTLS_OK;
+    mutls_conn_free(s);
+    printf("  %-22s %s %s%s; client %zu bytes in %zu records, server %zu bytes in %zu "
+           "records%s\n",
+           cap->name, cap->suite->name, group ? group : "?",
+           cap->hrr ? " after HelloRetryRequest" : "", cap->c_log.len, cap->c_recs.n,
+           cap->s_log.len, cap->s_recs.n,
+           cap->replays ? "; the client stream replays to connected" : "");
+    mutls_config_free(ccfg);
+    mutls_config_free(scfg);
+}
+
+static void capture_free(capture *cap)
+{
+    mt_buf_free(&cap->c_log);
+    mt_buf_free(&cap->s_log);
+    stream_free(&cap->c_recs);
+    stream_free(&cap->s_recs);
+}
+
+/* ---- seeds per target -------------------------------------------------- */
+
+static void name_of(char *out, size_t cap, const char *a, const char *b)
+{
+    snprintf(out, cap, "%s-%s", a, b);
+}
+
+/* Script of the peer's records: Finished and CertificateVerify become the
+ * ops that compute them; the rest are RECORD ops. */
+static void make_script(const stream *st, mt_buf *b, int replace_cv)
+{
+    for (size_t i = 0; i < st->n; i++) {
+        const rec *r = &st->r[i];
+        if (r->type == MT_CT_HANDSHAKE && r->epoch == 1 && r->len >= 4 &&
+            r->data[0] == MT_HS_FINISHED) {
+            fz_script_op(b, FZ_OP_FINISHED);
+            continue;
+        }
+        if (replace_cv && r->type == MT_CT_HANDSHAKE && r->len >= 4 &&
+            r->data[0] == MT_HS_CERTIFICATE_VERIFY) {
+            fz_script_op(b, FZ_OP_CERT_VERIFY);
+            continue;
+        }
+        fz_script_record(b, r->type, r->data, r->len);
+    }
+}
+
+static void seeds_server(const capture *cap)
+{
+    char name[128];
+    uint8_t ctl = (uint8_t)(cap->sv << 6);
+    mt_buf b;
+
+    /* raw: whole, byte by byte, pseudo-random chunks + end of stream */
+    name_of(name, sizeof(name), "raw", cap->name);
+    write_seed2("server", name, &ctl, 1, cap->c_log.data, cap->c_log.len);
+    if (cap->cv == 0 || cap->cv < 0) {
+        uint8_t c1 = ctl | 1, c7 = ctl | 7 | 8;
+        name_of(name, sizeof(name), "raw-bytewise", cap->name);
+        write_seed2("server", name, &c1, 1, cap->c_log.data, cap->c_log.len);
+        name_of(name, sizeof(name), "raw-chunks-eof", cap->name);
+        write_seed2("server", name, &c7, 1, cap->c_log.data, cap->c_log.len);
+    }
+    /* raw: just the ClientHello(s) */
+    {
+        mt_buf ch;
+        mt_buf_init(&ch);
+        for (size_t i = 0; i < cap->c_recs.n && cap->c_recs.r[i].epoch == 0; i++)
+            (void)mt_w_bytes(&ch, cap->c_recs.r[i].wire, cap->c_recs.r[i].wire_len);
+        name_of(name, sizeof(name), "raw-hello", cap->name);
+        write_seed2("server", name, &ctl, 1, ch.data, ch.len);
+        mt_buf_free(&ch);
+    }
+    /* script: the client's records; then the server writes, updates its
+     * keys and closes */
+    mt_buf_init(&b);
+    (void)mt_w_u8(&b, (uint8_t)(0x80 | ctl));
+    make_script(&cap->c_recs, &b, 0);
+    name_of(name, sizeof(name), "script", cap->name);
+    write_seed("server", name, b.data, b.len);
+    fz_script_op(&b, FZ_OP_WRITE);
+    (void)mt_w_u8(&b, 5);
+    (void)mt_w_bytes(&b, "hello", 5);
+    fz_script_op(&b, FZ_OP_KEY_UPDATE);
+    (void)mt_w_u8(&b, 1);
+    fz_script_op(&b, FZ_OP_CLOSE);
+    fz_script_op(&b, FZ_OP_EOF);
+    name_of(name, sizeof(name), "script-api", cap->name);
+    write_seed("server", name, b.data, b.len);
+    mt_buf_free(&b);
+}
+
+/* A CertificateRequest for ECDSA P-256 and Ed25519 signatures. */
+static size_t certificate_request(uint8_t *out)
+{
+    static const uint8_t cr[] = {
+        MT_HS_CERTIFICATE_REQUEST, 0, 0, 15,
+        0,                           /* certificate_request_context */
+        0, 12,                       /* extensions */
+        0, 13, 0, 8, 0, 6, 0x04, 0x03, 0x08, 0x07, 0x08, 0x04, /* signature_algorithms */
+    };
+    memcpy(out, cr, sizeof(cr));
+    return sizeof(cr);
+}
+
+static void seeds_client(const capture *cap)
+{
+    char name[128];
+    uint8_t ctl;
+    mt_buf b;
+
+    if (cap->cv < 0)
+        return;
+    /* raw: the server's byte stream, as answered to this very client */
+    ctl = (uint8_t)(0 | cap->verify << 2 | cap->cv << 3);
+    name_of(name, sizeof(name), "raw", cap->name);
+    write_seed2("client", name, &ctl, 1, cap->s_log.data, cap->s_log.len);
+    if (cap->cv == 0) {
+        uint8_t c = ctl | 7 << 5;
+        name_of(name, sizeof(name), "raw-chunks", cap->name);
+        write_seed2("client", name, &c, 1, cap->s_log.data, cap->s_log.len);
+    }
+    /* script: the server's records, CertificateVerify and Finished
+     * computed; the client then writes and updates its keys */
+    mt_buf_init(&b);
+    (void)mt_w_u8(&b, (uint8_t)(2 | cap->verify << 2 | cap->cv << 3));
+    make_script(&cap->s_recs, &b, 1);
+    fz_script_op(&b, FZ_OP_WRITE);
+    (void)mt_w_u8(&b, 4);
+    (void)mt_w_bytes(&b, "ping", 4);
+    fz_script_op(&b, FZ_OP_KEY_UPDATE);
+    (void)mt_w_u8(&b, 1);
+    name_of(name, sizeof(name), "script", cap->name);
+    write_seed("client", name, b.data, b.len);
+    mt_buf_free(&b);
+
+    /* script with a CertificateRequest after EncryptedExtensions */
+    if (cap->cv == 3 || cap->cv == 0) {
+        uint8_t cr[32];
+        size_t cr_len = certificate_request(cr);
+        mt_buf_init(&b);
+        (void)mt_w_u8(&b, (uint8_t)(2 | cap->verify << 2 | cap->cv << 3));
+        for (size_t i = 0; i < cap->s_recs.n; i++) {
+            const rec *r = &cap->s_recs.r[i];
+            if (r->type == MT_CT_HANDSHAKE && r->len >= 4 && r->data[0] == MT_HS_CERTIFICATE)
+                fz_script_record(&b, MT_CT_HANDSHAKE, cr, cr_len);
+            if (r->type == MT_CT_HANDSHAKE && r->epoch == 1 && r->len >= 4 &&
+                r->data[0] == MT_HS_FINISHED)
+                fz_script_op(&b, FZ_OP_FINISHED);
+            else if (r->type == MT_CT_HANDSHAKE && r->len >= 4 &&
+                     r->data[0] == MT_HS_CERTIFICATE_VERIFY)
+                fz_script_op(&b, FZ_OP_CERT_VERIFY);
+            else
+                fz_script_record(&b, r->type, r->data, r->len);
+        }
+        name_of(name, sizeof(name), "script-certreq", cap->name);
+        write_seed("client", name, b.data, b.len);
+        mt_buf_free(&b);
+    }
+}
+
+/* Tamper-mode seeds: edits against the targets' own in-process flights. */
+static void seeds_client_tamper(void)
+{
+    static const struct {
+        const char *name;
+        uint8_t edits[8];
+        size_t n;
+    } sets[] = {
+        {"none", {0}, 0},
+        {"sh-random", {0, 0, 20, 0x55}, 4},       /* xor inside ServerHello.random */
+        {"sh-suite", {1, 0, 76, 0x02}, 4},        /* set a byte near the suite */
+        {"truncate", {4, 0x01, 0x00, 0}, 4},      /* truncate at 256 */
+        {"insert-delete", {2, 0, 5, 0x16, 3, 0, 200, 0}, 8},
+    };
+    char name[64];
+    for (int v = 0; v < FZ_CLIENT_VARIANTS; v++)
+        for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+            uint8_t ctl = (uint8_t)(1 | (i & 1) << 2 | v << 3);
+            if (v > 1 && i > 1)
+                continue;
+            snprintf(name, sizeof(name), "tamper-v%d-%s", v, sets[i].name);
+            write_seed2("client", name, &ctl, 1, sets[i].edits, sets[i].n);
+        }
+}
+
+/* The extension block of a message body, or 0. */
+static int ext_block(uint8_t type, const uint8_t *body, size_t len, mt_reader *ext)
+{
+    mt_reader r = mt_reader_init(body, len), v;
+    const uint8_t *skip;
+    uint32_t u32;
+    uint16_t u16;
+    uint8_t u8;
+    switch (type) {
+    case MT_HS_CLIENT_HELLO:
+        if (mt_r_bytes(&r, 34, &skip) || mt_r_vec(&r, 1, 0, 32, &v) ||
+            mt_r_vec(&r, 2, 0, 0xffff, &v) || mt_r_vec(&r, 1, 0, 255, &v))
+            return 0;
+        break;
+    case MT_HS_SERVER_HELLO:
+        if (mt_r_bytes(&r, 34, &skip) || mt_r_vec(&r, 1, 0, 32, &v) || mt_r_u16(&r, &u16) ||
+            mt_r_u8(&r, &u8))
+            return 0;
+        break;
+    case MT_HS_ENCRYPTED_EXTENSIONS:
+        break;
+    case MT_HS_NEW_SESSION_TICKET:
+        if (mt_r_u32(&r, &u32) || mt_r_u32(&r, &u32) || mt_r_vec(&r, 1, 0, 255, &v) ||
+            mt_r_vec(&r, 2, 0, 0xffff, &v))
+            return 0;
+        break;
+    case MT_HS_CERTIFICATE_REQUEST:
+        if (mt_r_vec(&r, 1, 0, 255, &v))
+            return 0;
+        break;
+    default:
+        return 0;
+    }
+    return mt_r_vec(&r, 2, 0, 0xffff, ext) == 0;
+}
+
+static void seeds_messages(const capture *cap, int cv_key)
+{
+    const stream *sts[2] = {&cap->c_recs, &cap->s_recs};
+    char name[160];
+    for (int dir = 0; dir < 2; dir++)
+        for (size_t i = 0; i < sts[dir]->n; i++) {
+            const rec *r = &sts[dir]->r[i];
+            uint8_t pre[2] = {0, 0};
+            int sel = -1;
+            if (r->type != MT_CT_HANDSHAKE || r->len < 4)
+                continue;
+            switch (r->data[0]) {
+            case MT_HS_CLIENT_HELLO: sel = 0; break;
+            case MT_HS_SERVER_HELLO: sel = 1; pre[1] = cap->cv == 1; break;
+            case MT_HS_ENCRYPTED_EXTENSIONS: sel = 2; pre[1] = 1; break;
+            case MT_HS_CERTIFICATE: sel = 3; break;
+            case MT_HS_NEW_SESSION_TICKET: sel = 4; break;
+            case MT_HS_KEY_UPDATE: sel = 5; pre[1] = (uint8_t)(dir == 0 ? 2 : 0); break;
+            case MT_HS_CERTIFICATE_VERIFY: sel = 7; pre[1] = (uint8_t)cv_key; break;
+            case MT_HS_FINISHED: sel = 8; pre[1] = r->len == 4 + 48; break;
+            default: break;
+            }
+            if (sel < 0)
+                continue;
+            pre[0] = (uint8_t)sel;
+            snprintf(name, sizeof(name), "%s-%s-%zu", mt_hs_type_name(r->data[0]), cap->name, i);
+            write_seed2("messages", name, pre, 2, r->data + 4, r->len - 4);
+            /* the ClientHello whole, for the server's dispatcher */
+            if (sel == 0) {
+                pre[0] = 9;
+                snprintf(name, sizeof(name), "dispatch-ClientHello-%s-%zu", cap->name, i);
+                write_seed2("messages", name, pre, 2, r->data, r->len);
+            }
+        }
+    /* the client's handshake tail: EE .. Finished as whole messages */
+    mt_buf tail;
+    mt_buf_init(&tail);
+    for (size_t i = 0; i < cap->s_recs.n; i++) {
+        const rec *r = &cap->s_recs.r[i];
+        if (r->type == MT_CT_HANDSHAKE && r->epoch == 1)
+            (void)mt_w_bytes(&tail, r->data, r->len);
+    }
+    uint8_t pre[2] = {6, (uint8_t)(1 | 8 | ((cap->suite->code - 0x1301) % 3) << 4)};
+    snprintf(name, sizeof(name), "tail-%s", cap->name);
+    write_seed2("messages", name, pre, 2, tail.data, tail.len);
+    if (cap->cv == 0) {
+        uint8_t cr[32];
+        size_t cr_len = certificate_request(cr);
+        mt_buf b;
+        mt_buf_init(&b);
+        (void)mt_w_bytes(&b, cr, cr_len);
+        /* skip the EncryptedExtensions (first message) */
+        size_t ee = tail.len >= 4 ? 4 + ((size_t)tail.data[1] << 16 | tail.data[2] << 8 | tail.data[3]) : 0;
+        if (ee <= tail.len)
+            (void)mt_w_bytes(&b, tail.data + ee, tail.len - ee);
+        pre[1] = 4 | 8;
+        snprintf(name, sizeof(name), "tail-certreq-%s", cap->name);
+        write_seed2("messages", name, pre, 2, b.data, b.len);
+        mt_buf_free(&b);
+    }
+    mt_buf_free(&tail);
+}
+
+static void seeds_ext(const capture *cap)
+{
+    const stream *sts[2] = {&cap->c_recs, &cap->s_recs};
+    char name[160];
+    for (int dir = 0; dir < 2; dir++)
+        for (size_t i = 0; i < sts[dir]->n; i++) {
+            const rec *r = &sts[dir]->r[i];
+            mt_reader ext;
+            uint8_t pre[2] = {0xff, 0xff};
+            if (r->type != MT_CT_HANDSHAKE || r->len < 4 ||
+                !ext_block(r->data[0], r->data + 4, r->len - 4, &ext) || ext.len == 0)
+                continue;
+            if (r->data[0] == MT_HS_CLIENT_HELLO)
+                pre[0] = pre[1] = 0;
+            snprintf(name, sizeof(name), "%s-%s-%zu", mt_hs_type_name(r->data[0]), cap->name, i);
+            write_seed2("ext", name, pre, 2, ext.p, ext.len);
+        }
+}
+
+static void seeds_record(const capture *cap)
+{
+    char name[160];
+    mt_buf b;
+    /* raw wire: the plaintext records (no key) and the protected ones
+     * (keyed: they will not authenticate, but frame) */
+    for (size_t i = 0; i < cap->c_recs.n && i < 3; i++) {
+        const rec *r = &cap->c_recs.r[i];
+        uint8_t ctl = r->epoch == 0 ? 0 : 1;
+        snprintf(name, sizeof(name), "raw-client-%s-%zu", cap->name, i);
+        write_seed2("record", name, &ctl, 1, r->wire, r->wire_len);
+    }
+    /* sealed: the server's records as items, under each key */
+    for (int k = 0; k < 4; k++) {
+        uint8_t ctl = (uint8_t)(k | 1 << 2);
+        mt_buf_init(&b);
+        (void)mt_w_u8(&b, ctl);
+        for (size_t i = 0; i < cap->s_recs.n; i++) {
+            const rec *r = &cap->s_recs.r[i];
+            (void)mt_w_u8(&b, k ? MT_CT_APPLICATION_DATA : r->type);
+            (void)mt_w_u8(&b, r->type);
+            (void)mt_w_u8(&b, (uint8_t)(i % 3 == 2 ? 7 : 0)); /* some padding */
+            (void)mt_w_u16(&b, (uint16_t)r->len);
+            (void)mt_w_bytes(&b, r->data, r->len);
+        }
+        snprintf(name, sizeof(name), "sealed-k%d-%s", k, cap->name);
+        write_seed("record", name, b.data, b.len);
+        mt_buf_free(&b);
+    }
+    /* round trip: the client's records */
+    for (int k = 0; k < 4; k += 2) {
+        mt_buf_init(&b);
+        (void)mt_w_u8(&b, (uint8_t)(k | 2 << 2));
+        for (size_t i = 0; i < cap->c_recs.n; i++) {
+            const rec *r = &cap->c_recs.r[i];
+            (void)mt_w_u8(&b, (uint8_t)(r->type - MT_CT_CHANGE_CIPHER_SPEC));
+            (void)mt_w_u16(&b, (uint16_t)r->len);
+            (void)mt_w_bytes(&b, r->data, r->len);
+        }
+        snprintf(name, sizeof(name), "roundtrip-k%d-%s", k, cap->name);
+        write_seed("record", name, b.data, b.len);
+        mt_buf_free(&b);
+    }
+}
+
+static void seeds_record_edges(void)
+{
+    static const uint8_t big_small_limit[] = {
+        /* AES-128, sealed, small limit: one 600-byte record, one padded */
+        0x15, 23, 23, 0, 0x02, 0x58,
+    };
+    mt_buf b;
+    mt_buf_init(&b);
+    (void)mt_w_bytes(&b, big_small_limit, sizeof(big_small_limit));
+    for (int i = 0; i < 600; i++)
+        (void)mt_w_u8(&b, (uint8_t)i);
+    (void)mt_w_bytes(&b, (const uint8_t[]){23, 0, 200, 0, 3, 'a', 'b', 'c'}, 8);
+    (void)mt_w_bytes(&b, (const uint8_t[]){0x80 | 23, 23, 0, 0, 1, 'x'}, 6);
+    write_seed("record", "sealed-limit-padding-badtag", b.data, b.len);
+    mt_buf_free(&b);
+    /* plaintext: an alert, a CCS, an oversized header, a bad version */
+    static const uint8_t plain[] = {0x00, 21, 3, 3, 0, 2, 2, 40, 20, 3, 3, 0, 1, 1,
+                                    23,   3,  3, 0x40, 1};
+    write_seed("record", "raw-alert-ccs-overflow", plain, sizeof(plain));
+    static const uint8_t notls[] = {0x00, 'G', 'E', 'T', ' ', '/', ' ', 'H', 'T', 'T', 'P'};
+    write_seed("record", "raw-not-tls", notls, sizeof(notls));
+}
+
+/* DER of every certificate in a PEM file. */
+static size_t pem_certs(const char *file, uint8_t **der, size_t *der_len, size_t max)
+{
+    size_t len, n = 0;
+    uint8_t *pem = fz_read_cert_file(file, &len);
+    BIO *bio = BIO_new_mem_buf(pem, (int)len);
+    X509 *x;
+    while (n < max && (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+        int l = i2d_X509(x, NULL);
+        unsigned char *p;
+        der[n] = malloc((size_t)l);
+        p = der[n];
+        i2d_X509(x, &p);
+        der_len[n++] = (size_t)l;
+        X509_free(x);
+    }
+    ERR_clear_error();
+    BIO_free(bio);
+    free(pem);
+    return n;
+}
+
+static void seeds_x509(void)
+{
+    static const struct {
+        const char *file;
+        uint8_t ctl; /* chain mode flags (bit 0 set) */
+    } files[] = {
+        {"ca.pem", 0x01},
+        {"intermediate.pem", 0x01},
+        {"rogue-ca.pem", 0x01},
+        {"server-ecdsa-p256.pem", 0x01 | 1 << 1},
+        {"server-ecdsa-p384.pem", 0x01 | 2 << 1},
+        {"server-ed25519.pem", 0x01 | 3 << 1},
+        {"server-rsa2048.pem", 0x01 | 4 << 1},
+        {"server-rsa-pss.pem", 0x01 | 1 << 1},
+        {"server-rsa4096.pem", 0x01 | 1 << 1},
+        {"server-expired.pem", 0x01 | 1 << 1},
+        {"server-not-yet-valid.pem", 0x01 | 1 << 1 | 2 << 5},
+        {"server-rogue.pem", 0x01 | 1 << 1},
+        {"server-wrong-eku.pem", 0x01 | 1 << 1},
+        {"server-wrong-name.pem", 0x01 | 7 << 1},
+        {"server-wildcard.pem", 0x01 | 5 << 1},
+        {"server-bad-wildcards.pem", 0x01 | 5 << 1},
+        {"server-ip-only.pem", 0x01 | 2 << 1},
+        {"server-cn-only.pem", 0x01 | 1 << 1},
+        {"client-ecdsa-p256.pem", 0x01 | 1 << 4},
+        {"client-ed25519.pem", 0x01 | 1 << 4},
+        {"client-rsa2048.pem", 0x01 | 1 << 4 | 1 << 5},
+    };
+    char name[160];
+    for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+        uint8_t *der[4];
+        size_t der_len[4], n = pem_certs(files[f].file, der, der_len, 4);
+        const char *stem = files[f].file;
+        size_t stem_len = strlen(stem) - 4;
+        mt_buf b;
+        uint8_t zero = 0;
+        if (n == 0)
+            fz_die("%s: no certificate", stem);
+        /* the leaf alone (the intermediate once, from intermediate.pem) */
+        snprintf(name, sizeof(name), "der-%.*s", (int)stem_len, stem);
+        write_seed2("x509", name, &zero, 1, der[0], der_len[0]);
+        /* the chain as sent */
+        mt_buf_init(&b);
+        (void)mt_w_u8(&b, files[f].ctl);
+        for (size_t i = 0; i < n; i++) {
+            (void)mt_w_u16(&b, (uint16_t)der_len[i]);
+            (void)mt_w_bytes(&b, der[i], der_len[i]);
+        }
+        snprintf(name, sizeof(name), "chain-%.*s", (int)stem_len, stem);
+        write_seed("x509", name, b.data, b.len);
+        mt_buf_free(&b);
+        for (size_t i = 0; i < n; i++)
+            free(der[i]);
+    }
+}
+
+static void seeds_wire(const capture *cap)
+{
+    char name[160];
+    for (size_t i = 0; i < cap->s_recs.n; i++) {
+        const rec *r = &cap->s_recs.r[i];
+        uint8_t ctl;
+        mt_reader rd, v;
+        if (r->type != MT_CT_HANDSHAKE || r->len < 8)
+            continue;
+        rd = mt_reader_init(r->data + 4, r->len - 4);
+        if (r->data[0] == MT_HS_CERTIFICATE) {
+            /* context<1> then certificate_list<3>: u24 vectors */
+            if (mt_r_vec(&rd, 1, 0, 255, &v) || mt_r_vec(&rd, 3, 0, 0xffffff, &v))
+                continue;
+            ctl = 3 | 1 << 2;
+            snprintf(name, sizeof(name), "u24-certificate-list-%s", cap->name);
+            write_seed2("wire", name, &ctl, 1, v.p, v.len);
+        } else if (r->data[0] == MT_HS_ENCRYPTED_EXTENSIONS) {
+            /* extensions<2> holds type/vector pairs: u16 vectors */
+            ctl = 2 | 3 << 2;
+            snprintf(name, sizeof(name), "u16-ee-%s", cap->name);
+            write_seed2("wire", name, &ctl, 1, r->data + 4, r->len - 4);
+        }
+    }
+    /* nested u8 vectors (ALPN-like), u16 vectors of vectors */
+    static const uint8_t alpn[] = {1, 2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+    write_seed("wire", "u8-alpn", alpn, sizeof(alpn));
+    static const uint8_t nested[] = {2 | 3 << 2, 0, 8, 0, 2, 0xaa, 0xbb, 0, 2, 0, 0, 0, 1, 0x7f,
+                                     0x01, 0x02, 0x03};
+    write_seed("wire", "u16-nested-tail", nested, sizeof(nested));
+}
+
+
+/* ---- hand-built edge cases --------------------------------------------- */
+
+/* Wrap a body as a handshake message. */
+static void hs_msg(mt_buf *out, uint8_t type, const mt_buf *body)
+{
+    (void)mt_w_u8(out, type);
+    (void)mt_w_u24(out, (uint32_t)body->len);
+    (void)mt_w_bytes(out, body->data, body->len);
+}
+
+typedef struct ch_opts {
+    int no_versions, compression, no_sigalgs, extras, share_not_listed;
+    uint16_t share_group; /* 0: an empty key_share */
+    const char *sni;
+    const char *alpn; /* one protocol */
+    uint16_t record_size_limit;
+    const char *sigs; /* "ecdsa" (default), "ed25519", "rsa" */
+    const uint16_t *groups;
+    size_t n_groups;
+} ch_opts;
+
+/* A ClientHello built from parts, with a fresh key share from the hooks. */
+static void build_client_hello(mt_buf *msg, const ch_opts *o)
+{
+    static const uint16_t def_groups[] = {MT_GROUP_X25519, MT_GROUP_SECP256R1, MT_GROUP_SECP384R1};
+    static const uint16_t ecdsa[] = {MT_SIG_ECDSA_SECP256R1_SHA256, MT_SIG_ED25519,
+                                     MT_SIG_RSA_PSS_RSAE_SHA256};
+    static const uint16_t ed[] = {MT_SIG_ED25519};
+    static const uint16_t rsa[] = {MT_SIG_RSA_PKCS1_SHA256, MT_SIG_RSA_PSS_PSS_SHA256};
+    static const uint16_t v13[] = {0x7f1c, MUTLS_TLS1_3, MUTLS_TLS1_2};
+    static const uint16_t suites[] = {0x00ff, 0x1301, 0x1302, 0x1303, 0xc02b};
+    fz_rng rng = {UINT64_C(0x65646765), 0};
+    mt_rng hook = {fz_random, &rng};
+    uint8_t random[32], sid[32], pub[MT_MAX_KX_PUB];
+    size_t pub_len = 0;
+    mt_kx *kx = NULL;
+    mt_buf b;
+
+    (void)fz_random(&rng, random, sizeof(random));
+    (void)fz_random(&rng, sid, sizeof(sid));
+    if (o->share_group && mt_kx_generate(cx, o->share_group, &hook, &kx, pub, &pub_len) != 0)
+        fz_die("key share");
+    mt_kx_free(kx);
+    mt_buf_init(&b);
+    (void)mt_w_u16(&b, 0x0303);
+    (void)mt_w_bytes(&b, random, 32);
+    (void)mt_w_u8(&b, 32);
+    (void)mt_w_bytes(&b, sid, 32);
+    size_t v = mt_w_open(&b, 2);
+    for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
+        (void)mt_w_u16(&b, suites[i]);
+    (void)mt_w_close(&b, v, 2);
+    if (o->compression) {
+        (void)mt_w_u8(&b, 2);
+        (void)mt_w_u8(&b, 1);
+        (void)mt_w_u8(&b, 0);
+    } else {
+        (void)mt_w_u8(&b, 1);
+        (void)mt_w_u8(&b, 0);
+    }
+    size_t ext = mt_w_open(&b, 2);
+    if (o->sni)
+        (void)mt_ext_write_server_name(&b, o->sni);
+    if (!o->no_versions)
+        (void)mt_ext_write_supported_versions_ch(&b, v13, 3);
+    if (o->groups)
+        (void)mt_ext_write_supported_groups(&b, o->groups, o->n_groups);
+    else
+        (void)mt_ext_write_supported_groups(&b, def_groups, o->share_not_listed ? 2 : 3);
+    {
+        uint16_t g = o->share_group ? o->share_group : 0;
+        const uint8_t *pubs[1] = {pub};
+        (void)mt_ext_write_key_share_ch(&b, &g, pubs, &pub_len, o->share_group ? 1 : 0);
+    }
+    if (!o->no_sigalgs) {
+        const uint16_t *l = ecdsa;
+        size_t n = 3;
+        if (o->sigs && strcmp(o->sigs, "ed25519") == 0)
+            l = ed, n = 1;
+        else if (o->sigs && strcmp(o->sigs, "rsa") == 0)
+            l = rsa, n = 2;
+        (void)mt_ext_write_signature_algorithms(&b, MT_EXT_SIGNATURE_ALGORITHMS, l, n);
+        (void)mt_ext_write_signature_algorithms(&b, MT_EXT_SIGNATURE_ALGORITHMS_CERT, l, n);
+    }
+    if (o->alpn) {
+        uint8_t one[64];
+        size_t n = strlen(o->alpn);
+        one[0] = (uint8_t)n;
+        memcpy(one + 1, o->alpn, n);
+        (void)mt_ext_write_alpn(&b, one, n + 1);
+    }
+    if (o->record_size_limit)
+        (void)mt_ext_write_record_size_limit(&b, o->record_size_limit);
+    if (o->extras) {
+        /* psk_key_exchange_modes, early_data, post_handshake_auth,
+         * certificate_authorities, padding (unknown), pre_shared_key last */
+        static const uint8_t more[] = {
+            0, 45, 0, 2, 1, 1,
+            0, 42, 0, 0,
+            0, 49, 0, 0,
+            0, 47, 0, 6, 0, 4, 0, 2, 0x30, 0x00,
+            0, 21, 0, 4, 0, 0, 0, 0,
+            0, 41, 0, 18, 0, 9, 0, 3, 'i', 'd', '1', 0, 0, 0, 1, 0, 5, 4, 1, 2, 3, 4,
+        };
+        (void)mt_w_bytes(&b, more, sizeof(more));
+    }
+    (void)mt_w_close(&b, ext, 2);
+    hs_msg(msg, MT_HS_CLIENT_HELLO, &b);
+    mt_buf_free(&b);
+}
+
+static void server_edge(const char *name, uint8_t variant, const ch_opts *o, int finish,
+                        int fragment)
+{
+    mt_buf msg, sc;
+    mt_buf_init(&msg);
+    mt_buf_init(&sc);
+    build_client_hello(&msg, o);
+    (void)mt_w_u8(&sc, (uint8_t)(0x80 | variant << 6));
+    if (fragment) {
+        /* the ClientHello in two records, a CCS wedged in when fragment 2 */
+        size_t half = msg.len / 2;
+        fz_script_record(&sc, MT_CT_HANDSHAKE, msg.data, half);
+        if (fragment == 2)
+            fz_script_record(&sc, MT_CT_CHANGE_CIPHER_SPEC, (const uint8_t *)"\1", 1);
+        fz_script_record(&sc, MT_CT_HANDSHAKE, msg.data + half, msg.len - half);
+    } else {
+        fz_script_record(&sc, MT_CT_HANDSHAKE, msg.data, msg.len);
+    }
+    if (finish) {
+        static const uint8_t data[300] = {'x'};
+        fz_script_op(&sc, FZ_OP_FINISHED);
+        fz_script_record(&sc, MT_CT_APPLICATION_DATA, data, sizeof(data));
+        fz_script_op(&sc, FZ_OP_WRITE);
+        (void)mt_w_u8(&sc, 200);
+        (void)mt_w_bytes(&sc, data, 200);
+    }
+    write_seed("server", name, sc.data, sc.len);
+    mt_buf_free(&msg);
+    mt_buf_free(&sc);
+}
+
+static void seeds_server_edges(void)
+{
+    static const uint16_t p384[] = {MT_GROUP_SECP384R1};
+    static const uint16_t x_then_p256[] = {MT_GROUP_X25519, MT_GROUP_SECP256R1};
+    ch_opts o;
+#define OPTS(...) (memset(&o, 0, sizeof(o)), o.share_group = MT_GROUP_X25519, __VA_ARGS__, &o)
+    server_edge("edge-ch-tls12", 0, OPTS(o.no_versions = 1), 0, 0);
+    server_edge("edge-ch-compression", 0, OPTS(o.compression = 1), 0, 0);
+    server_edge("edge-ch-psk-early-data-padding", 0, OPTS(o.extras = 1), 1, 0);
+    server_edge("edge-ch-no-sigalgs", 0, OPTS(o.no_sigalgs = 1), 0, 0);
+    server_edge("edge-ch-share-not-in-groups", 0, OPTS(o.share_not_listed = 1, o.share_group = MT_GROUP_SECP384R1), 0, 0);
+    server_edge("edge-ch-no-share-hrr", 0, OPTS(o.share_group = 0), 0, 0);
+    server_edge("edge-ch-sni-alpn-limit", 1,
+                OPTS(o.sni = "localhost", o.alpn = "h2", o.record_size_limit = 100,
+                     o.groups = x_then_p256, o.n_groups = 2, o.share_group = MT_GROUP_SECP256R1),
+                1, 0);
+    server_edge("edge-ch-alpn-mismatch", 1, OPTS(o.alpn = "spdy/3", o.share_group = MT_GROUP_SECP256R1), 0, 0);
+    server_edge("edge-ch-ed25519-only-v1", 1, OPTS(o.sigs = "ed25519", o.share_group = MT_GROUP_SECP256R1), 1, 0);
+    server_edge("edge-ch-ed25519-only-v0", 0, OPTS(o.sigs = "ed25519"), 0, 0);
+    server_edge("edge-ch-rsa-only", 0, OPTS(o.sigs = "rsa"), 0, 0);
+    server_edge("edge-ch-p384", 0, OPTS(o.groups = p384, o.n_groups = 1, o.share_group = MT_GROUP_SECP384R1), 1, 0);
+    server_edge("edge-ch-sni-unknown", 1, OPTS(o.sni = "unknown.example", o.share_group = MT_GROUP_SECP256R1), 1, 0);
+    server_edge("edge-ch-fragmented", 0, OPTS(o.sni = "localhost"), 1, 1);
+    server_edge("edge-ch-fragmented-ccs-inside", 0, OPTS(o.sni = "localhost"), 0, 2);
+#undef OPTS
+    /* two ClientHellos in one record; a ClientHello then garbage */
+    {
+        mt_buf msg, sc;
+        ch_opts q;
+        memset(&q, 0, sizeof(q));
+        q.share_group = MT_GROUP_X25519;
+        mt_buf_init(&msg);
+        mt_buf_init(&sc);
+        build_client_hello(&msg, &q);
+        build_client_hello(&msg, &q);
+        (void)mt_w_u8(&sc, 0x80);
+        fz_script_record(&sc, MT_CT_HANDSHAKE, msg.data, msg.len);
+        write_seed("server", "edge-two-hellos-one-record", sc.data, sc.len);
+        mt_buf_free(&msg);
+        mt_buf_free(&sc);
+    }
+}
+
+/* ServerHello / HelloRetryRequest from parts. */
+typedef struct sh_opts {
+    const uint8_t *sid;
+    size_t sid_len;
+    uint16_t suite;
+    int hrr, no_versions, no_share;
+    uint16_t group; /* key share (SH) or selected group (HRR) */
+    const uint8_t *pub;
+    size_t pub_len;
+    int cookie;
+} sh_opts;
+
+static void build_server_hello(mt_buf *msg, const sh_opts *o)
+{
+    static const uint8_t random[32] = {1, 2, 3, 4, 5, 6, 7, 8};
+    static const uint8_t cookie[12] = "cookie-bytes";
+    mt_buf b;
+    mt_buf_init(&b);
+    (void)mt_w_u16(&b, 0x0303);
+    (void)mt_w_bytes(&b, o->hrr ? mt_hrr_random : random, 32);
+    (void)mt_w_u8(&b, (uint8_t)o->sid_len);
+    (void)mt_w_bytes(&b, o->sid, o->sid_len);
+    (void)mt_w_u16(&b, o->suite);
+    (void)mt_w_u8(&b, 0);
+    size_t ext = mt_w_open(&b, 2);
+    if (!o->no_versions)
+        (void)mt_ext_write_supported_versions_sh(&b, MUTLS_TLS1_3);
+    if (!o->no_share) {
+        if (o->hrr)
+            (void)mt_ext_write_key_share_hrr(&b, o->group);
+        else
+            (void)mt_ext_write_key_share_sh(&b, o->group, o->pub, o->pub_len);
+    }
+    if (o->cookie)
+        (void)mt_ext_write_cookie(&b, cookie, sizeof(cookie));
+    (void)mt_w_close(&b, ext, 2);
+    hs_msg(msg, MT_HS_SERVER_HELLO, &b);
+    mt_buf_free(&b);
+}
+
+static const rec *find_msg(const stream *st, uint8_t type)
+{
+    for (size_t i = 0; i < st->n; i++)
+        if (st->r[i].type == MT_CT_HANDSHAKE && st->r[i].len >= 4 && st->r[i].data[0] == type)
+            return &st->r[i];
+    return NULL;
+}
+
+/* Client edge cases, against client variant 0 (the capture "a") and
+ * variant 1 (capture "b", which offers ALPN). */
+static void seeds_client_edges(const capture *a, const capture *b)
+{
+    const rec *sh = find_msg(&a->s_recs, MT_HS_SERVER_HELLO);
+    const rec *ee = find_msg(&a->s_recs, MT_HS_ENCRYPTED_EXTENSIONS);
+    const rec *ct = find_msg(&a->s_recs, MT_HS_CERTIFICATE);
+    mt_reader r, sid, ext;
+    const uint8_t *skip;
+    uint16_t suite;
+    uint8_t comp;
+    mt_exts x;
+    mt_error e;
+    sh_opts o;
+    mt_buf m, sc;
+
+    if (!sh || !ee || !ct)
+        fz_die("capture without ServerHello/EncryptedExtensions/Certificate");
+    r = mt_reader_init(sh->data + 4, sh->len - 4);
+    memset(&x, 0, sizeof(x));
+    mt_error_clear(&e);
+    if (mt_r_bytes(&r, 34, &skip) || mt_r_vec(&r, 1, 0, 32, &sid) || mt_r_u16(&r, &suite) ||
+        mt_r_u8(&r, &comp) || mt_r_vec(&r, 2, 0, 0xffff, &ext) ||
+        mt_exts_parse(&ext, MT_IN_SH, ~0ull, &x, &e) != 0 || x.n_shares != 1)
+        fz_die("captured ServerHello");
+
+    const uint8_t ctl = 2; /* script, verify NONE, variant 0 */
+#define BEGIN() (mt_buf_init(&m), mt_buf_init(&sc), (void)mt_w_u8(&sc, ctl), memset(&o, 0, sizeof(o)), \
+                 o.sid = sid.p, o.sid_len = sid.len, o.suite = suite, o.group = x.shares[0].group,    \
+                 o.pub = x.shares[0].pub, o.pub_len = x.shares[0].len)
+#define SEND_SH() (m.len = 0, build_server_hello(&m, &o), fz_script_record(&sc, MT_CT_HANDSHAKE, m.data, m.len))
+#define END(name) (write_seed("client", name, sc.data, sc.len), mt_buf_free(&m), mt_buf_free(&sc))
+#define REST() (fz_script_record(&sc, MT_CT_HANDSHAKE, ee->data, ee->len),                          \
+                fz_script_record(&sc, MT_CT_HANDSHAKE, ct->data, ct->len),                          \
+                fz_script_op(&sc, FZ_OP_CERT_VERIFY), fz_script_op(&sc, FZ_OP_FINISHED))
+
+    BEGIN(); o.no_versions = 1; SEND_SH(); END("edge-sh-no-supported-versions");
+    BEGIN(); o.no_share = 1; SEND_SH(); END("edge-sh-no-key-share");
+    BEGIN(); o.group = MT_GROUP_SECP256R1; SEND_SH(); END("edge-sh-share-for-other-group");
+    BEGIN(); o.sid_len = 0; SEND_SH(); END("edge-sh-session-id-not-echoed");
+    BEGIN(); o.suite = 0x1304; SEND_SH(); END("edge-sh-suite-not-offered");
+    /* HelloRetryRequest: twice; cookie only; same group; suite changes */
+    BEGIN(); o.hrr = 1; o.group = MT_GROUP_SECP256R1; SEND_SH();
+    fz_script_record(&sc, MT_CT_CHANGE_CIPHER_SPEC, (const uint8_t *)"\1", 1);
+    o.group = MT_GROUP_SECP384R1; SEND_SH(); END("edge-hrr-twice");
+    BEGIN(); o.hrr = 1; o.no_share = 1; o.cookie = 1; SEND_SH();
+    o.hrr = 0; o.no_share = 0; o.cookie = 0; SEND_SH(); REST(); END("edge-hrr-cookie-only");
+    BEGIN(); o.hrr = 1; SEND_SH(); END("edge-hrr-same-group");
+    BEGIN(); o.hrr = 1; o.no_share = 1; SEND_SH(); END("edge-hrr-changes-nothing");
+    BEGIN(); o.hrr = 1; o.group = MT_GROUP_SECP256R1; o.suite = 0x1303; SEND_SH();
+    o.hrr = 0; o.suite = suite; SEND_SH(); END("edge-hrr-then-other-suite");
+    /* Certificate: a request context, an empty list; a CertificateRequest
+     * without signature_algorithms; Finished before CertificateVerify */
+    BEGIN(); SEND_SH(); fz_script_record(&sc, MT_CT_HANDSHAKE, ee->data, ee->len);
+    {
+        mt_buf c2;
+        mt_buf_init(&c2);
+        (void)mt_w_u8(&c2, MT_HS_CERTIFICATE);
+        (void)mt_w_u24(&c2, (uint32_t)(ct->len - 4 + 2));
+        (void)mt_w_u8(&c2, 2);
+        (void)mt_w_u8(&c2, 0xaa);
+        (void)mt_w_u8(&c2, 0xbb);
+        (void)mt_w_bytes(&c2, ct->data + 5, ct->len - 5);
+        fz_script_record(&sc, MT_CT_HANDSHAKE, c2.data, c2.len);
+        mt_buf_free(&c2);
+    }
+    END("edge-cert-with-context");
+    BEGIN(); SEND_SH(); fz_script_record(&sc, MT_CT_HANDSHAKE, ee->data, ee->len);
+    fz_script_record(&sc, MT_CT_HANDSHAKE, (const uint8_t *)"\x0b\x00\x00\x04\x00\x00\x00\x00", 8);
+    END("edge-cert-empty");
+    BEGIN(); SEND_SH(); fz_script_record(&sc, MT_CT_HANDSHAKE, ee->data, ee->len);
+    fz_script_record(&sc, MT_CT_HANDSHAKE,
+                     (const uint8_t *)"\x0d\x00\x00\x09\x00\x00\x06\x00\x2f\x00\x02\x00\x00", 13);
+    END("edge-certreq-no-sigalgs");
+    BEGIN(); SEND_SH(); fz_script_record(&sc, MT_CT_HANDSHAKE, ee->data, ee->len);
+    fz_script_record(&sc, MT_CT_HANDSHAKE, ct->data, ct->len);
+    fz_script_op(&sc, FZ_OP_FINISHED); END("edge-finished-without-cv");
+    /* records: a cleartext alert mid-handshake, data too early, two CCS,
+     * end of stream, ServerHello and more in one record */
+    BEGIN(); SEND_SH();
+    (void)mt_w_u8(&sc, FZ_OP_RAW); (void)mt_w_u16(&sc, 7);
+    (void)mt_w_bytes(&sc, (const uint8_t *)"\x15\x03\x03\x00\x02\x02\x28", 7);
+    END("edge-cleartext-alert-in-handshake");
+    BEGIN(); SEND_SH(); fz_script_record(&sc, MT_CT_APPLICATION_DATA, (const uint8_t *)"early", 5);
+    END("edge-data-before-finished");
+    BEGIN(); SEND_SH(); fz_script_record(&sc, MT_CT_CHANGE_CIPHER_SPEC, (const uint8_t *)"\1", 1);
+    fz_script_record(&sc, MT_CT_CHANGE_CIPHER_SPEC, (const uint8_t *)"\1", 1);
+    END("edge-two-ccs");
+    BEGIN(); SEND_SH(); fz_script_op(&sc, FZ_OP_EOF); END("edge-eof-in-handshake");
+    BEGIN(); build_server_hello(&m, &o); (void)mt_w_bytes(&m, ee->data, ee->len);
+    fz_script_record(&sc, MT_CT_HANDSHAKE, m.data, m.len); END("edge-sh-and-ee-one-record");
+    /* after the handshake: a bad KeyUpdate, a KeyUpdate with data behind
+     * it, a NewSessionTicket over seven days, a warning alert, data after
+     * close_notify */
+    BEGIN(); SEND_SH(); REST();
+    fz_script_record(&sc, MT_CT_HANDSHAKE, (const uint8_t *)"\x18\x00\x00\x01\x02", 5);
+    END("edge-keyupdate-bad-value");
+    BEGIN(); SEND_SH(); REST();
+    fz_script_record(&sc, MT_CT_HANDSHAKE, (const uint8_t *)"\x18\x00\x00\x01\x00\x18\x00\x00\x01\x00", 10);
+    END("edge-keyupdate-data-after");
+    BEGIN(); SEND_SH(); REST();
+    {
+        uint8_t nst[64];
+        size_t n = fz_new_session_ticket(nst);
+        nst[4] = 0x7f; /* lifetime far over seven days */
+        fz_script_record(&sc, MT_CT_HANDSHAKE, nst, n);
+    }
+    END("edge-nst-lifetime");
+    BEGIN(); SEND_SH(); REST();
+    fz_script_record(&sc, MT_CT_ALERT, (const uint8_t *)"\x01\x5a", 2);
+    fz_script_record(&sc, MT_CT_ALERT, (const uint8_t *)"\x01\x00", 2);
+    fz_script_record(&sc, MT_CT_APPLICATION_DATA, (const uint8_t *)"late", 4);
+    fz_script_op(&sc, FZ_OP_EOF);
+    END("edge-user-canceled-close-then-data");
+    BEGIN(); SEND_SH(); REST();
+    fz_script_record(&sc, MT_CT_HANDSHAKE, (const uint8_t *)"\x04\x00", 2);
+    fz_script_record(&sc, MT_CT_ALERT, (const uint8_t *)"\x02\x0a", 2);
+    END("edge-fragment-then-alert");
+#undef BEGIN
+#undef SEND_SH
+#undef END
+#undef REST
+
+    /* variant 1 (ALPN offered): the server picks a protocol never offered */
+    mt_buf_init(&sc);
+    (void)mt_w_u8(&sc, (uint8_t)(2 | 1 << 3));
+    for (size_t i = 0; i < b->s_recs.n; i++) {
+        const rec *q = &b->s_recs.r[i];
+        if (q->type == MT_CT_HANDSHAKE && q->len >= 4 && q->data[0] == MT_HS_ENCRYPTED_EXTENSIONS) {
+            static const uint8_t ee_spdy[] = {8, 0, 0, 15, 0, 13, 0, 16, 0, 9, 0, 7, 6,
+                                              's', 'p', 'd', 'y', '/', '3'};
+            fz_script_record(&sc, MT_CT_HANDSHAKE, ee_spdy, sizeof(ee_spdy));
+            break;
+        }
+        fz_script_record(&sc, q->type, q->data, q->len);
+    }
+    write_seed("client", "edge-alpn-not-offered", sc.data, sc.len);
+    mt_buf_free(&sc);
+}
+
+int main(int argc, char **argv)
+{
+    capture caps[] = {
+        /* name                  cv verify sv */
+        {.name = "x25519-aes128", .cv = 0, .verify = 1, .sv = 0},
+        {.name = "hrr-p256-chacha-alpn", .cv = 1, .verify = 1, .sv = 1},
+        {.name = "p384-aes256-nocompat", .cv = 2, .verify = 1, .sv = 0},
+        {.name = "p256-clientcert", .cv = 3, .verify = 1, .sv = 1},
+        {.name = "hrr-x25519-to-p256", .cv = 0, .verify = 0, .sv = 1},
+        {.name = "p384-aes256-sv1", .cv = 2, .verify = 0, .sv = 1},
+        {.name = "ed25519-replayable", .cv = -1, .verify = 0, .sv = 1},
+    };
+    const size_t n_caps = sizeof(caps) / sizeof(caps[0]);
+    static const char *const targets[] = {"server", "client", "messages", "ext",
+                                          "record", "x509",   "wire"};
+
+    out_root = argc > 1 ? argv[1] : MUTLS_SOURCE_DIR "/fuzz/corpus";
+    if (mkdir(out_root, 0777) != 0 && errno != EEXIST)
+        fz_die("mkdir %s: %s", out_root, strerror(errno));
+    if ((cx = mt_crypto_new()) == NULL)
+        fz_die("mt_crypto_new");
+    for (size_t t = 0; t < sizeof(targets) / sizeof(targets[0]); t++)
+        clean_target(targets[t]);
+
+    printf("handshakes:\n");
+    for (size_t i = 0; i < n_caps; i++)
+        run_capture(&caps[i]);
+    for (size_t i = 0; i < n_caps; i++) {
+        seeds_server(&caps[i]);
+        seeds_client(&caps[i]);
+        if (caps[i].cv >= 0) {
+            seeds_messages(&caps[i], 0);
+            seeds_ext(&caps[i]);
+        }
+        if (i < 3) {
+            seeds_record(&caps[i]);
+            seeds_wire(&caps[i]);
+        }
+    }
+    seeds_client_tamper();
+    seeds_client_edges(&caps[0], &caps[1]);
+    seeds_server_edges();
+    seeds_record_edges();
+    seeds_x509();
+    for (size_t i = 0; i < n_caps; i++)
+        capture_free(&caps[i]);
+    mt_crypto_free(cx);
+    printf("wrote %u seed files, %zu bytes, under %s\n", n_written, bytes_written, out_root);
+    return 0;
+}
