@@ -98,9 +98,12 @@ typedef void (*mutls_trace_fn)(void *ctx, const mutls_conn *conn,
                                const mutls_trace_event *ev);
 
 /* Create a configuration for a client or a server. NULL on allocation
- * failure. Defaults: TLS 1.3 only, all three TLS 1.3 suites (AES-128-GCM,
- * AES-256-GCM, ChaCha20-Poly1305), groups x25519, secp256r1, secp384r1;
- * clients verify the server against the system store (/etc/ssl/certs). */
+ * failure. Defaults: TLS 1.2 and TLS 1.3; the three TLS 1.3 suites
+ * (AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305), then the forward-secret
+ * TLS 1.2 suites (ECDHE with AES-GCM, ChaCha20-Poly1305, then AES-CBC);
+ * groups x25519, secp256r1, secp384r1; extended master secret and
+ * encrypt-then-MAC negotiated; clients verify the server against the
+ * system store (/etc/ssl/certs). */
 mutls_config *mutls_config_new(mutls_role role);
 mutls_config *mutls_config_up_ref(mutls_config *cfg);
 void mutls_config_free(mutls_config *cfg);
@@ -126,8 +129,13 @@ int mutls_config_set_ca_mem(mutls_config *cfg, const char *pem, size_t len);
 void mutls_config_set_verify(mutls_config *cfg, mutls_verify_mode mode);
 
 /* Comma-separated lists of IANA names (aliases X25519, P-256, P-384 are
- * accepted). Order is preference order; a server follows its own. */
+ * accepted). Order is preference order; a server follows its own. The
+ * cipher list may mix TLS 1.3 and TLS 1.2 suites; naming a TLS_RSA_WITH_*
+ * suite enables RSA key exchange for it. */
 int mutls_config_set_ciphers(mutls_config *cfg, const char *list);
+/* RSA key exchange (TLS 1.2 TLS_RSA_WITH_* suites): no forward secrecy,
+ * so off by default; on appends them at the end of the suite list. */
+int mutls_config_set_rsa_kex(mutls_config *cfg, int on);
 int mutls_config_set_groups(mutls_config *cfg, const char *list);
 /* Signature schemes we accept from / offer to the peer. */
 int mutls_config_set_sig_schemes(mutls_config *cfg, const char *list);
@@ -207,6 +215,10 @@ uint16_t mutls_conn_sig_scheme(const mutls_conn *conn); /* the server's CV */
 const char *mutls_conn_alpn(const mutls_conn *conn);        /* or NULL */
 const char *mutls_conn_server_name(const mutls_conn *conn); /* SNI or NULL */
 int mutls_conn_did_hrr(const mutls_conn *conn);
+/* TLS 1.2: extended master secret (RFC 7627) and encrypt-then-MAC
+ * (RFC 7366) in use. */
+int mutls_conn_ems(const mutls_conn *conn);
+int mutls_conn_etm(const mutls_conn *conn);
 int mutls_conn_is_resumed(const mutls_conn *conn);
 /* Number of KeyUpdates sent / received so far. */
 uint64_t mutls_conn_key_updates_sent(const mutls_conn *conn);

@@ -118,6 +118,16 @@ static int parse_tls_opts(struct cli_tls_opts *o, const char *prog, int argc,
         return rc < 0 ? rc : take_version(prog, "--tls-min", v, &o->tls_min);
     if ((rc = cli_arg_value(prog, argc, argv, i, "--tls-max", &v)) != 0)
         return rc < 0 ? rc : take_version(prog, "--tls-max", v, &o->tls_max);
+    if ((rc = cli_arg_value(prog, argc, argv, i, "--sigalgs", &o->sigalgs)) != 0)
+        return rc;
+    if (strcmp(argv[*i], "--rsa-kex") == 0) {
+        o->rsa_kex = 1;
+        return 1;
+    }
+    if (strcmp(argv[*i], "--no-middlebox") == 0) {
+        o->no_middlebox = 1;
+        return 1;
+    }
     return 0;
 }
 
@@ -214,13 +224,11 @@ static int set_versions(mutls_config *cfg, const struct cli_tls_opts *o,
                         const char *prog)
 {
     uint16_t max = o->tls_max != 0 ? o->tls_max : MUTLS_TLS1_3;
-    uint16_t min = o->tls_min;
+    uint16_t min = o->tls_min != 0 ? o->tls_min : MUTLS_TLS1_2;
     int rc;
 
     if (o->tls_min == 0 && o->tls_max == 0)
         return 0;
-    if (min == 0) /* the default minimum, lowered to fit --tls-max */
-        min = max < MUTLS_TLS1_3 ? max : MUTLS_TLS1_3;
     rc = mutls_config_set_versions(cfg, min, max);
     if (rc != MUTLS_OK) {
         config_failed(cfg, prog, "--tls-min/--tls-max", rc);
@@ -235,8 +243,15 @@ static int apply_tls(mutls_config *cfg, const struct cli_tls_opts *o,
     if (set_list(cfg, prog, "--ciphers", o->ciphers, mutls_config_set_ciphers) != 0 ||
         set_list(cfg, prog, "--groups", o->groups, mutls_config_set_groups) != 0 ||
         set_list(cfg, prog, "--alpn", o->alpn, mutls_config_set_alpn) != 0 ||
+        set_list(cfg, prog, "--sigalgs", o->sigalgs, mutls_config_set_sig_schemes) != 0 ||
         set_versions(cfg, o, prog) != 0)
         return -1;
+    if (o->rsa_kex && mutls_config_set_rsa_kex(cfg, 1) != MUTLS_OK) {
+        config_failed(cfg, prog, "--rsa-kex", MUTLS_ERR_CONFIG);
+        return -1;
+    }
+    if (o->no_middlebox)
+        mutls_config_set_middlebox_compat(cfg, 0);
     return 0;
 }
 
@@ -296,12 +311,19 @@ void cli_opts_usage(FILE *out, unsigned accepted)
     if (accepted & CLI_OPT_TLS)
         fputs("  --alpn LIST      ALPN protocols, comma-separated, preferred\n"
               "                   first (e.g. h2,http/1.1)\n"
-              "  --tls-min VER    lowest TLS version: 1.2 or 1.3 (default 1.3)\n"
+              "  --tls-min VER    lowest TLS version: 1.2 or 1.3 (default 1.2)\n"
               "  --tls-max VER    highest TLS version: 1.2 or 1.3 (default 1.3)\n"
-              "  --ciphers LIST   cipher suites (IANA names), preferred first\n"
+              "  --ciphers LIST   cipher suites (IANA names, TLS 1.3 and TLS 1.2),\n"
+              "                   preferred first; naming a TLS_RSA_WITH_* suite\n"
+              "                   enables RSA key exchange for it\n"
+              "  --rsa-kex        also allow TLS 1.2 RSA key exchange (no forward\n"
+              "                   secrecy: off by default)\n"
               "  --groups LIST    key exchange groups, preferred first\n"
               "                   (x25519, secp256r1, secp384r1; X25519, P-256,\n"
-              "                   P-384 also accepted)\n", out);
+              "                   P-384 also accepted)\n"
+              "  --sigalgs LIST   signature schemes accepted and used, preferred\n"
+              "                   first (e.g. ecdsa_secp256r1_sha256,rsa_pss_rsae_sha256)\n"
+              "  --no-middlebox   turn off TLS 1.3 middlebox compatibility mode\n", out);
     if (accepted & CLI_OPT_DEBUG)
         fputs("  --keylog FILE    append the session secrets to FILE\n"
               "                   (SSLKEYLOGFILE format, for Wireshark)\n"

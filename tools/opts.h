@@ -15,7 +15,8 @@
 /* Which common options a subcommand accepts. */
 #define CLI_OPT_CERT 0x01u  /* --cert FILE --key FILE (repeatable)      */
 #define CLI_OPT_CA 0x02u    /* --ca FILE|DIR                            */
-#define CLI_OPT_TLS 0x04u   /* --alpn --tls-min --tls-max --ciphers --groups */
+#define CLI_OPT_TLS 0x04u   /* --alpn --tls-min --tls-max --ciphers --groups
+                               --sigalgs --rsa-kex --no-middlebox */
 #define CLI_OPT_DEBUG 0x08u /* --keylog FILE, --trace                   */
 
 struct cli_tls_opts {
@@ -25,6 +26,9 @@ struct cli_tls_opts {
     const char *ca;
     const char *alpn, *ciphers, *groups;
     uint16_t tls_min, tls_max; /* 0: the library's default */
+    int rsa_kex;               /* --rsa-kex */
+    int no_middlebox;          /* --no-middlebox */
+    const char *sigalgs;       /* --sigalgs */
     const char *keylog;
     int trace;
 };

@@ -128,14 +128,15 @@ static void status_body(const mutls_conn *conn, char *out, size_t cap)
 
     snprintf(out, cap,
              "protocol: %s\ncipher: %s\ngroup: %s\nsni: %s\nalpn: %s\n"
-             "resumed: %s\nhrr: %s\n",
+             "resumed: %s\nhrr: %s\nems: %s\netm: %s\n",
              cli_name_or_hex(mutls_version_name(version), version, vbuf, sizeof vbuf),
              cli_name_or_hex(mutls_cipher_suite_name(suite), suite, sbuf, sizeof sbuf),
              group == 0 ? "-"
                         : cli_name_or_hex(mutls_group_name(group), group, gbuf, sizeof gbuf),
              sni != NULL ? sni : "-", alpn != NULL ? alpn : "-",
              mutls_conn_is_resumed(conn) ? "yes" : "no",
-             mutls_conn_did_hrr(conn) ? "yes" : "no");
+             mutls_conn_did_hrr(conn) ? "yes" : "no",
+             mutls_conn_ems(conn) ? "yes" : "no", mutls_conn_etm(conn) ? "yes" : "no");
 }
 
 static int serve_www(mutls_conn *conn, const struct cli_serve_params *p)

@@ -7,7 +7,14 @@
 
 #include "core/conn.h"
 
-static const uint16_t default_suites[] = {0x1301, 0x1302, 0x1303};
+/* TLS 1.3, then TLS 1.2 forward-secret suites: AEAD before CBC. RSA key
+ * exchange is only added on request (mutls_config_set_rsa_kex). */
+static const uint16_t default_suites[] = {
+    0x1301, 0x1302, 0x1303, /* TLS 1.3 */
+    0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, /* ECDHE AEAD */
+    0xc009, 0xc013, 0xc00a, 0xc014,                 /* ECDHE CBC */
+};
+static const uint16_t rsa_kex_suites[] = {0x009c, 0x009d, 0x002f, 0x0035};
 static const uint16_t default_groups[] = {MT_GROUP_X25519, MT_GROUP_SECP256R1, MT_GROUP_SECP384R1};
 /* Signature schemes we accept and use, in preference order. rsa_pkcs1_*
  * are listed so that servers know we accept them in certificate chains;
@@ -45,7 +52,7 @@ mutls_config *mutls_config_new(mutls_role role)
     cfg->n_groups = sizeof(default_groups) / sizeof(default_groups[0]);
     memcpy(cfg->sigs, default_sigs, sizeof(default_sigs));
     cfg->n_sigs = sizeof(default_sigs) / sizeof(default_sigs[0]);
-    cfg->min_version = MUTLS_TLS1_3;
+    cfg->min_version = MUTLS_TLS1_2;
     cfg->max_version = MUTLS_TLS1_3;
     cfg->middlebox_compat = 1;
     cfg->time_fn = system_time;
@@ -263,7 +270,7 @@ static int push(mutls_config *cfg, u16_list *l, uint16_t v, const char *what, co
 static int add_suite(mutls_config *cfg, const char *name, void *arg)
 {
     const mt_suite *s = mt_suite_by_name(name);
-    if (s == NULL || s->max_version < cfg->min_version)
+    if (s == NULL)
         return mt_fail(&cfg->err, MUTLS_ERR_INVALID_ARGUMENT, MT_NO_ALERT,
                        "unknown cipher suite '%s'", name);
     return push(cfg, arg, s->code, "cipher suite", name);
@@ -296,6 +303,25 @@ int mutls_config_set_ciphers(mutls_config *cfg, const char *list)
         return ret;
     memcpy(cfg->suites, tmp, l.n * sizeof(tmp[0]));
     cfg->n_suites = l.n;
+    return 0;
+}
+
+int mutls_config_set_rsa_kex(mutls_config *cfg, int on)
+{
+    int ret;
+    size_t n = 0;
+    if ((ret = check_mutable(cfg)) != 0)
+        return ret;
+    /* Drop them, then (when on) append them: least preferred. */
+    for (size_t i = 0; i < cfg->n_suites; i++) {
+        const mt_suite *s = mt_suite_find(cfg->suites[i]);
+        if (s == NULL || s->kx != MT_KX_RSA)
+            cfg->suites[n++] = cfg->suites[i];
+    }
+    cfg->n_suites = n;
+    for (size_t i = 0; on && i < sizeof(rsa_kex_suites) / sizeof(rsa_kex_suites[0]); i++)
+        if (cfg->n_suites < MT_MAX_SUITES)
+            cfg->suites[cfg->n_suites++] = rsa_kex_suites[i];
     return 0;
 }
 
@@ -357,11 +383,7 @@ int mutls_config_set_versions(mutls_config *cfg, uint16_t min, uint16_t max)
         (max != MUTLS_TLS1_2 && max != MUTLS_TLS1_3))
         return mt_fail(&cfg->err, MUTLS_ERR_INVALID_ARGUMENT, MT_NO_ALERT,
                        "versions must be TLS 1.2 or TLS 1.3, minimum not above maximum");
-    /* TLS 1.2 is not implemented yet: refuse rather than pretend. */
-    if (max < MUTLS_TLS1_3)
-        return mt_fail(&cfg->err, MUTLS_ERR_CONFIG, MT_NO_ALERT,
-                       "TLS 1.2 is not supported yet; the maximum version must be TLS 1.3");
-    cfg->min_version = MUTLS_TLS1_3;
+    cfg->min_version = min;
     cfg->max_version = max;
     return 0;
 }
@@ -458,9 +480,17 @@ int mt_config_freeze(mutls_config *cfg)
     int ret = 0;
     pthread_mutex_lock(&cfg->lock);
     if (!cfg->frozen) {
+        size_t usable = 0;
+        for (size_t i = 0; i < cfg->n_suites; i++) {
+            const mt_suite *s = mt_suite_find(cfg->suites[i]);
+            usable += s && s->max_version >= cfg->min_version && s->min_version <= cfg->max_version;
+        }
         if (cfg->role == MUTLS_SERVER && cfg->n_chains == 0)
             ret = mt_fail(&cfg->err, MUTLS_ERR_CONFIG, MT_NO_ALERT,
                           "a server needs at least one certificate chain and key");
+        else if (usable == 0)
+            ret = mt_fail(&cfg->err, MUTLS_ERR_CONFIG, MT_NO_ALERT,
+                          "no configured cipher suite can be used with the allowed TLS versions");
         else if (cfg->verify != MUTLS_VERIFY_NONE && cfg->trust == NULL) {
             if ((cfg->trust = mt_trust_new()) == NULL)
                 ret = mt_fail(&cfg->err, MUTLS_ERR_INTERNAL, MT_NO_ALERT, "out of memory");

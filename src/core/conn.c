@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tls12/tls12.h"
 #include "tls13/handshake.h"
 
 mutls_conn *mutls_conn_new(mutls_config *cfg)
@@ -68,12 +69,17 @@ void *mutls_conn_user(const mutls_conn *c) { return c->user; }
 
 void mt_conn_send_alert(mutls_conn *c, uint8_t alert)
 {
-    uint8_t rec[2] = {alert == MT_ALERT_CLOSE_NOTIFY || alert == MT_ALERT_USER_CANCELED ? 1 : 2,
-                      alert};
+    /* Warning level for the closure alerts and TLS 1.2's no_renegotiation
+     * (RFC 5246 7.2.2); everything else is fatal. */
+    int warning = alert == MT_ALERT_CLOSE_NOTIFY || alert == MT_ALERT_USER_CANCELED ||
+                  alert == MT_ALERT_NO_RENEGOTIATION;
+    uint8_t rec[2] = {warning ? 1 : 2, alert};
     mt_error scratch;
     mt_error_clear(&scratch);
-    if (mt_rec_write(&c->rec, MT_CT_ALERT, rec, 2, &scratch) == 0 && alert != MT_ALERT_CLOSE_NOTIFY)
+    if (mt_rec_write(&c->rec, MT_CT_ALERT, rec, 2, &scratch) == 0 && alert != MT_ALERT_CLOSE_NOTIFY) {
         c->alert_sent = alert;
+        c->fatal_sent |= !warning;
+    }
     char detail[64];
     snprintf(detail, sizeof(detail), "%s %s", rec[0] == 2 ? "fatal" : "warning",
              mutls_alert_name(alert) ? mutls_alert_name(alert) : "?");
@@ -96,7 +102,7 @@ int mt_conn_fail(mutls_conn *c, int code, int alert, const char *fmt, ...)
 /* Called once an error is recorded: emit its alert and drop secrets. */
 static int freeze(mutls_conn *c)
 {
-    if (c->err.alert >= 0 && c->alert_sent < 0 && c->alert_received < 0 && !c->close_sent) {
+    if (c->err.alert >= 0 && !c->fatal_sent && c->alert_received < 0 && !c->close_sent) {
         mt_conn_send_alert(c, (uint8_t)c->err.alert);
     }
     c->close_sent = 1;
@@ -125,8 +131,9 @@ static int handle_alert(mutls_conn *c, const uint8_t *p, size_t n)
         return 0;
     }
     /* RFC 8446 section 6: user_canceled precedes close_notify; all other
-     * alerts are fatal whatever their level. */
-    if (p[1] == MT_ALERT_USER_CANCELED)
+     * alerts are fatal whatever their level. TLS 1.2 (RFC 5246 7.2) lets
+     * warnings pass, such as unrecognized_name or no_renegotiation. */
+    if (p[1] == MT_ALERT_USER_CANCELED || (p[0] == 1 && c->version == MUTLS_TLS1_2))
         return 0;
     c->alert_received = p[1];
     return mt_conn_fail(c, MUTLS_ERR_ALERT_RECEIVED, MT_NO_ALERT, "peer sent alert %s (%u)%s",
@@ -136,6 +143,8 @@ static int handle_alert(mutls_conn *c, const uint8_t *p, size_t n)
 
 static int handle_ccs(mutls_conn *c, const uint8_t *p, size_t n)
 {
+    if (c->version == MUTLS_TLS1_2)
+        return mt_tls12_receive_ccs(c, p, n);
     /* RFC 8446 section 5: one byte 0x01, only during the handshake (after
      * the first ClientHello), otherwise unexpected_message. */
     if (n != 1 || p[0] != 1 || c->hs == NULL || c->state == MT_ST_S_WAIT_CH ||
@@ -386,6 +395,8 @@ const char *mutls_conn_server_name(const mutls_conn *c)
     return c->role == MUTLS_SERVER ? c->sni : c->server_name;
 }
 int mutls_conn_did_hrr(const mutls_conn *c) { return c->did_hrr; }
+int mutls_conn_ems(const mutls_conn *c) { return c->ems; }
+int mutls_conn_etm(const mutls_conn *c) { return c->etm; }
 int mutls_conn_is_resumed(const mutls_conn *c)
 {
     (void)c;

@@ -16,7 +16,7 @@
 #include "x509/x509.h"
 
 #define MT_MAX_CHAINS 8
-#define MT_MAX_SUITES 8
+#define MT_MAX_SUITES 24
 #define MT_MAX_GROUPS 8
 #define MT_MAX_SIGS 16
 #define MT_MAX_HS_MESSAGE (256 * 1024) /* bounds certificate chains too */
@@ -69,6 +69,17 @@ enum {
     MT_ST_S_WAIT_CH,
     MT_ST_S_WAIT_CH2,
     MT_ST_S_WAIT_FINISHED,
+    /* TLS 1.2 client */
+    MT_ST_C12_WAIT_CERT,
+    MT_ST_C12_WAIT_SKE,
+    MT_ST_C12_WAIT_CR_SHD,
+    MT_ST_C12_WAIT_SHD,
+    MT_ST_C12_WAIT_CCS,
+    MT_ST_C12_WAIT_FINISHED,
+    /* TLS 1.2 server */
+    MT_ST_S12_WAIT_CKE,
+    MT_ST_S12_WAIT_CCS,
+    MT_ST_S12_WAIT_FINISHED,
     /* both */
     MT_ST_CONNECTED,
     MT_ST_STATE_COUNT
@@ -76,14 +87,18 @@ enum {
 
 /* Handshake message types (RFC 8446 section 4). */
 enum {
+    MT_HS_HELLO_REQUEST = 0,
     MT_HS_CLIENT_HELLO = 1,
     MT_HS_SERVER_HELLO = 2,
     MT_HS_NEW_SESSION_TICKET = 4,
     MT_HS_END_OF_EARLY_DATA = 5,
     MT_HS_ENCRYPTED_EXTENSIONS = 8,
     MT_HS_CERTIFICATE = 11,
+    MT_HS_SERVER_KEY_EXCHANGE = 12,
     MT_HS_CERTIFICATE_REQUEST = 13,
+    MT_HS_SERVER_HELLO_DONE = 14,
     MT_HS_CERTIFICATE_VERIFY = 15,
+    MT_HS_CLIENT_KEY_EXCHANGE = 16,
     MT_HS_FINISHED = 20,
     MT_HS_KEY_UPDATE = 24,
     MT_HS_MESSAGE_HASH = 254,
@@ -114,7 +129,16 @@ typedef struct mt_handshake {
     mt_x509 *peer_leaf; /* until CertificateVerify is checked */
     int ccs_received;
     int ccs_sent;
-    int saw_peer_message; /* for trace round trips */
+    /* TLS 1.2 */
+    int keep_raw;              /* keep every message (CertificateVerify) */
+    uint16_t client_version;   /* ClientHello.legacy_version (RSA kex) */
+    uint8_t master[48];
+    uint8_t key_block[2 * (20 + 32 + 12)];
+    mt_kx *kx12;               /* our ECDHE key */
+    uint16_t group12;
+    uint8_t peer_pub[MT_MAX_KX_PUB]; /* server's ECDHE public key */
+    size_t peer_pub_len;
+    const mt_sig_scheme *ske_sig; /* server: scheme for ServerKeyExchange */
 } mt_handshake;
 
 struct mutls_conn {
@@ -123,6 +147,7 @@ struct mutls_conn {
     mt_error err;
     int alert_sent;
     int alert_received;
+    int fatal_sent;
     mt_record rec;
     mt_buf hs_in; /* handshake bytes awaiting a whole message */
     mt_buf scratch;
@@ -137,6 +162,8 @@ struct mutls_conn {
     char *sni;         /* server: what the client asked for */
     char *server_name; /* client: whom we connect to */
     int did_hrr;
+    int ems, etm; /* TLS 1.2: extended master secret, encrypt-then-MAC */
+    int read_key_changed; /* set when a read key is installed */
     /* application traffic secrets, kept for KeyUpdate */
     uint8_t c_ap_secret[MT_MAX_HASH];
     uint8_t s_ap_secret[MT_MAX_HASH];

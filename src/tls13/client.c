@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tls12/tls12.h"
 #include "tls13/handshake.h"
 
 static int offered_suite(const mutls_config *cfg, uint16_t suite)
@@ -37,10 +38,8 @@ int mt_tls13_client_start(mutls_conn *c)
 static int check_server_hello(mutls_conn *c, const mt_server_hello *sh)
 {
     mt_handshake *hs = c->hs;
-    if (!mt_exts_has(&sh->ext, MT_EXT_SUPPORTED_VERSIONS))
-        return mt_conn_fail(c, MUTLS_ERR_NEGOTIATION, MT_ALERT_PROTOCOL_VERSION,
-                            "server chose TLS 1.2 or older, and this client requires TLS 1.3");
-    if (sh->ext.selected_version != MUTLS_TLS1_3 || sh->legacy_version != 0x0303)
+    if (c->cfg->max_version < MUTLS_TLS1_3 || sh->ext.selected_version != MUTLS_TLS1_3 ||
+        sh->legacy_version != 0x0303)
         return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
                             "server selected version 0x%04x, which was not offered",
                             sh->ext.selected_version);
@@ -111,7 +110,12 @@ static int handle_server_hello(mutls_conn *c, mt_reader *body, const uint8_t *ms
     char detail[160];
     int ret;
 
-    if ((ret = mt_parse_server_hello(c, body, &sh)) != 0 || (ret = check_server_hello(c, &sh)) != 0)
+    if ((ret = mt_parse_server_hello(c, body, &sh)) != 0)
+        return ret;
+    /* Without supported_versions the server chose TLS 1.2 or older. */
+    if (!sh.is_hrr && !mt_exts_has(&sh.ext, MT_EXT_SUPPORTED_VERSIONS))
+        return mt_tls12_client_server_hello(c, &sh, msg, len);
+    if ((ret = check_server_hello(c, &sh)) != 0)
         return ret;
     if (sh.is_hrr)
         return handle_hello_retry_request(c, &sh, msg, len);
@@ -237,17 +241,43 @@ static int handle_certificate_request(mutls_conn *c, mt_reader *body, const uint
     return 0;
 }
 
-static int is_ip_literal(const char *name)
+int mt_client_check_server_chain(mutls_conn *c, const mt_certificate_msg *m)
 {
-    uint8_t tmp[16];
-    return inet_pton(AF_INET, name, tmp) == 1 || inet_pton(AF_INET6, name, tmp) == 1;
+    mt_x509 *leaf = NULL;
+    int ret;
+
+    if (c->cfg->verify != MUTLS_VERIFY_NONE) {
+        mt_verify_params p = {c->server_name, mt_config_now(c->cfg), 1};
+        if ((ret = mt_verify_chain(c->cfg->trust, m->der, m->der_len, m->n, &p, "server", &leaf,
+                                   &c->err)) != 0) {
+            /* keep what we saw for the application's logs */
+            mt_x509 *seen = NULL;
+            if (mt_x509_from_der(m->der[0], m->der_len[0], &seen) == 0) {
+                c->peer_subject = mt_x509_subject(seen);
+                c->peer_issuer = mt_x509_issuer(seen);
+                mt_x509_free(seen);
+            }
+            return ret;
+        }
+        c->peer_verified = 1;
+    } else if (mt_x509_from_der(m->der[0], m->der_len[0], &leaf) != 0) {
+        return mt_conn_fail(c, MUTLS_ERR_VERIFY, MT_ALERT_BAD_CERTIFICATE,
+                            "server certificate could not be parsed");
+    }
+    c->hs->peer_leaf = leaf;
+    c->peer_subject = mt_x509_subject(leaf);
+    c->peer_issuer = mt_x509_issuer(leaf);
+    char detail[700];
+    snprintf(detail, sizeof(detail), "%zu certificate(s), subject %s, issuer %s%s", m->n,
+             c->peer_subject ? c->peer_subject : "?", c->peer_issuer ? c->peer_issuer : "?",
+             c->peer_verified ? ", verified" : ", NOT verified (verification disabled)");
+    mt_trace(c, 0, MT_HS_CERTIFICATE, "Certificate", detail);
+    return 0;
 }
 
 static int handle_certificate(mutls_conn *c, mt_reader *body, const uint8_t *msg, size_t len)
 {
     mt_certificate_msg m;
-    mt_x509 *leaf = NULL;
-    char detail[700];
     int ret;
 
     if ((ret = mt_parse_certificate(c, body, &m)) != 0)
@@ -259,34 +289,10 @@ static int handle_certificate(mutls_conn *c, mt_reader *body, const uint8_t *msg
     if (m.n == 0)
         return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_DECODE_ERROR,
                             "server sent an empty Certificate message");
-    if (c->cfg->verify != MUTLS_VERIFY_NONE) {
-        mt_verify_params p = {c->server_name, mt_config_now(c->cfg), 1};
-        (void)is_ip_literal;
-        if ((ret = mt_verify_chain(c->cfg->trust, m.der, m.der_len, m.n, &p, "server", &leaf,
-                                   &c->err)) != 0) {
-            /* keep what we saw for the application's logs */
-            mt_x509 *seen = NULL;
-            if (mt_x509_from_der(m.der[0], m.der_len[0], &seen) == 0) {
-                c->peer_subject = mt_x509_subject(seen);
-                c->peer_issuer = mt_x509_issuer(seen);
-                mt_x509_free(seen);
-            }
-            return ret;
-        }
-        c->peer_verified = 1;
-    } else if (mt_x509_from_der(m.der[0], m.der_len[0], &leaf) != 0) {
-        return mt_conn_fail(c, MUTLS_ERR_VERIFY, MT_ALERT_BAD_CERTIFICATE,
-                            "server certificate could not be parsed");
-    }
-    c->hs->peer_leaf = leaf;
-    c->peer_subject = mt_x509_subject(leaf);
-    c->peer_issuer = mt_x509_issuer(leaf);
+    if ((ret = mt_client_check_server_chain(c, &m)) != 0)
+        return ret;
     if (mt_transcript_add(c, msg, len) != 0)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
-    snprintf(detail, sizeof(detail), "%zu certificate(s), subject %s, issuer %s%s", m.n,
-             c->peer_subject ? c->peer_subject : "?", c->peer_issuer ? c->peer_issuer : "?",
-             c->peer_verified ? ", verified" : ", NOT verified (verification disabled)");
-    mt_trace(c, 0, MT_HS_CERTIFICATE, "Certificate", detail);
     c->state = MT_ST_C_WAIT_CV;
     return 0;
 }

@@ -47,7 +47,7 @@ int mt_send_client_hello(mutls_conn *c)
     uint16_t share_groups[1], versions[2];
     uint16_t sigs[MT_MAX_SIGS];
     size_t n_sigs = 0, n_versions = 0;
-    char detail[512];
+    char detail[1024];
     int ret;
 
     if (!c->did_hrr) {
@@ -58,7 +58,8 @@ int mt_send_client_hello(mutls_conn *c)
         if (hs->session_id_len && mt_random(&cfg->rng, hs->session_id, 32) != 0)
             return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "no randomness");
     }
-    if ((ret = make_shares(c, pubs, lens, share_groups, pub_store, &n_shares)) != 0)
+    if (cfg->max_version >= MUTLS_TLS1_3 &&
+        (ret = make_shares(c, pubs, lens, share_groups, pub_store, &n_shares)) != 0)
         return ret;
 
     size_t len_off = mt_msg_begin(c, MT_HS_CLIENT_HELLO);
@@ -68,8 +69,11 @@ int mt_send_client_hello(mutls_conn *c)
     mt_w_bytes(b, hs->session_id, hs->session_id_len);
     mt_w_close(b, v, 1);
     v = mt_w_open(b, 2);
-    for (size_t i = 0; i < cfg->n_suites; i++)
-        mt_w_u16(b, cfg->suites[i]);
+    for (size_t i = 0; i < cfg->n_suites; i++) {
+        const mt_suite *s = mt_suite_find(cfg->suites[i]);
+        if (s && s->max_version >= cfg->min_version && s->min_version <= cfg->max_version)
+            mt_w_u16(b, cfg->suites[i]);
+    }
     mt_w_close(b, v, 2);
     mt_w_u8(b, 1); /* legacy_compression_methods: null only */
     mt_w_u8(b, 0);
@@ -80,14 +84,41 @@ int mt_send_client_hello(mutls_conn *c)
         mt_ext_write_server_name(b, c->server_name);
         OFFER(c, MT_EXT_SERVER_NAME);
     }
-    if (cfg->max_version >= MUTLS_TLS1_3)
+    int offer13 = cfg->max_version >= MUTLS_TLS1_3, offer12 = cfg->min_version <= MUTLS_TLS1_2;
+    if (offer13)
         versions[n_versions++] = MUTLS_TLS1_3;
-    mt_ext_write_supported_versions_ch(b, versions, n_versions);
-    OFFER(c, MT_EXT_SUPPORTED_VERSIONS);
+    if (offer12)
+        versions[n_versions++] = MUTLS_TLS1_2;
+    /* A TLS 1.2-only client sends the classic hello, without the TLS 1.3
+     * extensions. */
+    if (offer13) {
+        mt_ext_write_supported_versions_ch(b, versions, n_versions);
+        OFFER(c, MT_EXT_SUPPORTED_VERSIONS);
+    }
     mt_ext_write_supported_groups(b, cfg->groups, cfg->n_groups);
     OFFER(c, MT_EXT_SUPPORTED_GROUPS);
-    mt_ext_write_key_share_ch(b, share_groups, pubs, lens, n_shares);
-    OFFER(c, MT_EXT_KEY_SHARE);
+    if (offer13) {
+        mt_ext_write_key_share_ch(b, share_groups, pubs, lens, n_shares);
+        OFFER(c, MT_EXT_KEY_SHARE);
+    }
+    if (offer12) {
+        int cbc = 0;
+        for (size_t i = 0; i < cfg->n_suites; i++) {
+            const mt_suite *s = mt_suite_find(cfg->suites[i]);
+            cbc |= s && s->max_version == MUTLS_TLS1_2 && s->cipher == MT_CIPHER_CBC;
+        }
+        mt_ext_write_ec_point_formats(b);
+        OFFER(c, MT_EXT_EC_POINT_FORMATS);
+        mt_ext_write_empty(b, MT_EXT_EXTENDED_MASTER_SECRET);
+        OFFER(c, MT_EXT_EXTENDED_MASTER_SECRET);
+        if (cbc) {
+            mt_ext_write_empty(b, MT_EXT_ENCRYPT_THEN_MAC);
+            OFFER(c, MT_EXT_ENCRYPT_THEN_MAC);
+        }
+        /* RFC 5746 section 3.4: signal secure renegotiation support. */
+        mt_ext_write_renegotiation_info(b);
+        OFFER(c, MT_EXT_RENEGOTIATION_INFO);
+    }
     for (size_t i = 0; i < cfg->n_sigs; i++)
         sigs[n_sigs++] = cfg->sigs[i];
     mt_ext_write_signature_algorithms(b, MT_EXT_SIGNATURE_ALGORITHMS, sigs, n_sigs);
@@ -106,16 +137,20 @@ int mt_send_client_hello(mutls_conn *c)
     if (b->err)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
 
-    size_t dn = (size_t)snprintf(detail, sizeof(detail), "versions=TLSv1.3 suites=");
-    for (size_t i = 0; i < cfg->n_suites && dn < sizeof(detail); i++)
-        dn += (size_t)snprintf(detail + dn, sizeof(detail) - dn, "%s%s", i ? "," : "",
-                               mutls_cipher_suite_name(cfg->suites[i]));
-    if (dn < sizeof(detail))
-        dn += (size_t)snprintf(detail + dn, sizeof(detail) - dn, " key_share=%s sni=%s%s%s",
-                               mutls_group_name(share_groups[0]),
-                               (hs->offered & (1ull << mt_ext_index(MT_EXT_SERVER_NAME)))
-                                   ? c->server_name : "-",
-                               cfg->alpn_len ? " alpn=" : "", cfg->alpn_len ? "yes" : "");
+    size_t dn = (size_t)snprintf(detail, sizeof(detail), "versions=%s key_share=%s sni=%s alpn=%s suites=",
+                                 offer13 && offer12 ? "TLSv1.3,TLSv1.2"
+                                 : offer13          ? "TLSv1.3"
+                                                    : "TLSv1.2",
+                                 n_shares ? mutls_group_name(share_groups[0]) : "-",
+                                 (hs->offered & (1ull << mt_ext_index(MT_EXT_SERVER_NAME)))
+                                     ? c->server_name : "-",
+                                 cfg->alpn_len ? "yes" : "-");
+    for (size_t i = 0, k = 0; i < cfg->n_suites && dn < sizeof(detail); i++) {
+        const mt_suite *s = mt_suite_find(cfg->suites[i]);
+        if (s && s->max_version >= cfg->min_version && s->min_version <= cfg->max_version)
+            dn += (size_t)snprintf(detail + dn, sizeof(detail) - dn, "%s%s", k++ ? "," : "",
+                                   s->name);
+    }
     return mt_msg_send(c, len_off, detail);
 }
 
@@ -132,23 +167,20 @@ int mt_parse_client_hello(mutls_conn *c, mt_reader *r, mt_client_hello *ch)
         return MT_DECODE_ERROR(c, "ClientHello");
     ch->session_id = sid.p;
     ch->session_id_len = sid.len;
+    ch->compression_len = comp.len;
     while (mt_r_left(&comp) > 0) {
         (void)mt_r_u8(&comp, &method);
         if (method == 0)
             null_comp = 1;
     }
-    /* RFC 8446 section 4.1.2: without extensions this is a pre-1.3 hello;
-     * otherwise the extensions must fill the rest exactly. */
+    ch->null_compression = null_comp;
+    /* RFC 5246 7.4.1.2: a hello may end after the compression methods
+     * (no extensions); otherwise the extensions fill the rest exactly. */
     if (mt_r_left(r) == 0)
-        return mt_conn_fail(c, MUTLS_ERR_NEGOTIATION, MT_ALERT_PROTOCOL_VERSION,
-                            "client offered only a TLS version below 1.3 (no extensions)");
+        return 0;
     if (mt_r_vec(r, 2, 0, 0xffff, &ext) != 0 || mt_r_done(r) != 0)
         return MT_DECODE_ERROR(c, "ClientHello");
     if (mt_exts_parse(&ext, MT_IN_CH, 0, &ch->ext, &c->err) != 0)
         return c->err.code;
-    /* RFC 8446 section 4.1.2: TLS 1.3 hellos offer only null compression. */
-    if (comp.len != 1 || !null_comp)
-        return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
-                            "client offered compression, which TLS 1.3 forbids");
     return 0;
 }

@@ -7,13 +7,17 @@
 const char *mt_hs_type_name(uint8_t type)
 {
     switch (type) {
+    case MT_HS_HELLO_REQUEST: return "HelloRequest";
     case MT_HS_CLIENT_HELLO: return "ClientHello";
     case MT_HS_SERVER_HELLO: return "ServerHello";
     case MT_HS_NEW_SESSION_TICKET: return "NewSessionTicket";
     case MT_HS_END_OF_EARLY_DATA: return "EndOfEarlyData";
     case MT_HS_ENCRYPTED_EXTENSIONS: return "EncryptedExtensions";
     case MT_HS_CERTIFICATE: return "Certificate";
+    case MT_HS_SERVER_KEY_EXCHANGE: return "ServerKeyExchange";
     case MT_HS_CERTIFICATE_REQUEST: return "CertificateRequest";
+    case MT_HS_SERVER_HELLO_DONE: return "ServerHelloDone";
+    case MT_HS_CLIENT_KEY_EXCHANGE: return "ClientKeyExchange";
     case MT_HS_CERTIFICATE_VERIFY: return "CertificateVerify";
     case MT_HS_FINISHED: return "Finished";
     case MT_HS_KEY_UPDATE: return "KeyUpdate";
@@ -35,6 +39,15 @@ const char *mt_state_name(int state)
         [MT_ST_S_WAIT_CH] = "waiting for ClientHello",
         [MT_ST_S_WAIT_CH2] = "waiting for the second ClientHello",
         [MT_ST_S_WAIT_FINISHED] = "waiting for Finished",
+        [MT_ST_C12_WAIT_CERT] = "waiting for Certificate",
+        [MT_ST_C12_WAIT_SKE] = "waiting for ServerKeyExchange",
+        [MT_ST_C12_WAIT_CR_SHD] = "waiting for CertificateRequest or ServerHelloDone",
+        [MT_ST_C12_WAIT_SHD] = "waiting for ServerHelloDone",
+        [MT_ST_C12_WAIT_CCS] = "waiting for ChangeCipherSpec",
+        [MT_ST_C12_WAIT_FINISHED] = "waiting for Finished",
+        [MT_ST_S12_WAIT_CKE] = "waiting for ClientKeyExchange",
+        [MT_ST_S12_WAIT_CCS] = "waiting for ChangeCipherSpec",
+        [MT_ST_S12_WAIT_FINISHED] = "waiting for Finished",
         [MT_ST_CONNECTED] = "connected",
     };
     return state >= 0 && state < MT_ST_STATE_COUNT && names[state] ? names[state] : "?";
@@ -61,6 +74,7 @@ void mt_hs_free(mutls_conn *c)
     mt_ks_clear(&hs->ks);
     for (size_t i = 0; i < hs->n_kx; i++)
         mt_kx_free(hs->kx[i]);
+    mt_kx_free(hs->kx12);
     mt_x509_free(hs->peer_leaf);
     mt_wipe(hs, sizeof(*hs));
     free(hs);
@@ -70,9 +84,10 @@ void mt_hs_free(mutls_conn *c)
 int mt_transcript_add(mutls_conn *c, const uint8_t *msg, size_t len)
 {
     mt_handshake *hs = c->hs;
-    if (hs->transcript != NULL)
-        return mt_hash_update(hs->transcript, msg, len);
-    return mt_w_bytes(&hs->raw_transcript, msg, len);
+    if (hs->transcript == NULL || hs->keep_raw)
+        if (mt_w_bytes(&hs->raw_transcript, msg, len) != 0)
+            return -1;
+    return hs->transcript != NULL ? mt_hash_update(hs->transcript, msg, len) : 0;
 }
 
 int mt_transcript_start_hash(mutls_conn *c, mt_hash_id h)
@@ -84,7 +99,8 @@ int mt_transcript_start_hash(mutls_conn *c, mt_hash_id h)
     if (hs->transcript == NULL ||
         mt_hash_update(hs->transcript, hs->raw_transcript.data, hs->raw_transcript.len) != 0)
         return -1;
-    mt_buf_free(&hs->raw_transcript);
+    if (!hs->keep_raw)
+        mt_buf_free(&hs->raw_transcript);
     return 0;
 }
 
@@ -151,6 +167,8 @@ int mt_install_secret(mutls_conn *c, int write, const uint8_t *secret)
     mt_rec_dir *d = write ? &c->rec.wr : &c->rec.rd;
     int ret = 0;
 
+    if (!write)
+        c->read_key_changed = 1;
     if (mt_traffic_keys(c->cfg->cx, c->suite->hash, c->suite->key_len, secret, key, iv) != 0 ||
         mt_rec_dir_set(d, c->cfg->cx, c->suite->aead, write, key, iv) != 0)
         ret = mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR,
@@ -162,10 +180,15 @@ int mt_install_secret(mutls_conn *c, int write, const uint8_t *secret)
 
 void mt_keylog(mutls_conn *c, const char *label, const uint8_t *secret)
 {
+    mt_keylog_len(c, label, secret, mt_hash_size(c->suite->hash));
+}
+
+void mt_keylog_len(mutls_conn *c, const char *label, const uint8_t *secret, size_t hlen)
+{
     const mutls_config *cfg = c->cfg;
     /* label + space + 64 hex + space + 128 hex */
     char line[48 + 1 + 64 + 1 + 2 * MT_MAX_HASH + 1];
-    size_t n, hlen = mt_hash_size(c->suite->hash);
+    size_t n;
     static const char hex[] = "0123456789abcdef";
 
     if (cfg->keylog == NULL)
@@ -200,8 +223,11 @@ void mt_trace(mutls_conn *c, int sent, uint8_t type, const char *name, const cha
 /* Dispatch one whole message through the role's table. */
 static int dispatch(mutls_conn *c, const uint8_t *msg, size_t len)
 {
-    const mt_transition *t = c->role == MUTLS_CLIENT ? mt_tls13_client_table : mt_tls13_server_table;
-    size_t n = c->role == MUTLS_CLIENT ? mt_tls13_client_table_count : mt_tls13_server_table_count;
+    int v12 = c->version == MUTLS_TLS1_2, client = c->role == MUTLS_CLIENT;
+    const mt_transition *t = v12 ? (client ? mt_tls12_client_table : mt_tls12_server_table)
+                                 : (client ? mt_tls13_client_table : mt_tls13_server_table);
+    size_t n = v12 ? (client ? mt_tls12_client_table_count : mt_tls12_server_table_count)
+                   : (client ? mt_tls13_client_table_count : mt_tls13_server_table_count);
     uint8_t type = msg[0];
     mt_reader body = mt_reader_init(msg + 4, len - 4);
 
@@ -238,17 +264,13 @@ int mt_hs_receive(mutls_conn *c, const uint8_t *data, size_t len)
         }
         if (avail < 4 + mlen)
             break;
-        int prev_state = c->state;
-        uint64_t prev_ku = c->ku_received;
+        c->read_key_changed = 0;
         if ((ret = dispatch(c, m, 4 + mlen)) != 0)
             break;
         off += 4 + mlen;
-        /* RFC 8446 section 5.1: a message that changes keys must end at a
-         * record boundary. ServerHello, Finished and KeyUpdate do. */
-        if ((prev_state != c->state || prev_ku != c->ku_received) &&
-            (m[0] == MT_HS_SERVER_HELLO || m[0] == MT_HS_FINISHED || m[0] == MT_HS_KEY_UPDATE ||
-             (m[0] == MT_HS_CLIENT_HELLO && c->state != MT_ST_S_WAIT_CH2)) &&
-            off != c->hs_in.len) {
+        /* RFC 8446 section 5.1: a message after which the read key changes
+         * must end its record; the rest was protected with the old key. */
+        if (c->read_key_changed && off != c->hs_in.len) {
             ret = mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_UNEXPECTED_MESSAGE,
                                "data after %s in the same record, across a key change",
                                mt_hs_type_name(m[0]));

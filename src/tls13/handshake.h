@@ -23,6 +23,10 @@ extern const mt_transition mt_tls13_client_table[];
 extern const size_t mt_tls13_client_table_count;
 extern const mt_transition mt_tls13_server_table[];
 extern const size_t mt_tls13_server_table_count;
+extern const mt_transition mt_tls12_client_table[];
+extern const size_t mt_tls12_client_table_count;
+extern const mt_transition mt_tls12_server_table[];
+extern const size_t mt_tls12_server_table_count;
 
 const char *mt_hs_type_name(uint8_t type);
 const char *mt_state_name(int state);
@@ -56,6 +60,7 @@ int mt_install_secret(mutls_conn *c, int write, const uint8_t *secret) MT_MUST;
 int mt_send_ccs(mutls_conn *c) MT_MUST;
 
 void mt_keylog(mutls_conn *c, const char *label, const uint8_t *secret);
+void mt_keylog_len(mutls_conn *c, const char *label, const uint8_t *secret, size_t len);
 void mt_trace(mutls_conn *c, int sent, uint8_t type, const char *name, const char *detail);
 /* Failure helpers that carry the alert. */
 #define MT_DECODE_ERROR(c, what)                                                               \
@@ -69,6 +74,8 @@ typedef struct mt_client_hello {
     const uint8_t *session_id;
     size_t session_id_len;
     mt_reader suites;
+    size_t compression_len;
+    int null_compression;
     mt_exts ext;
 } mt_client_hello;
 int mt_parse_client_hello(mutls_conn *c, mt_reader *r, mt_client_hello *ch) MT_MUST;
@@ -109,6 +116,12 @@ int mt_check_certificate_verify(mutls_conn *c, mt_reader *r, const mt_pkey *peer
 
 int mt_send_finished(mutls_conn *c, const uint8_t *base_key) MT_MUST;
 int mt_check_finished(mutls_conn *c, mt_reader *r, const uint8_t *base_key) MT_MUST;
+
+/* Client: verify the server's chain (per the configuration) and keep the
+ * leaf for the signature check that follows. */
+int mt_client_check_server_chain(mutls_conn *c, const mt_certificate_msg *m) MT_MUST;
+/* Server: ALPN by our preference; no overlap is no_application_protocol. */
+int mt_server_choose_alpn(mutls_conn *c, const mt_client_hello *ch) MT_MUST;
 
 int mt_send_key_update(mutls_conn *c, int request_peer) MT_MUST;
 int mt_handle_key_update(mutls_conn *c, mt_reader *r, const uint8_t *msg, size_t len) MT_MUST;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tls12/tls12.h"
 #include "tls13/handshake.h"
 
 static int list_has(const uint16_t *l, size_t n, uint16_t v)
@@ -17,11 +18,14 @@ static int list_has(const uint16_t *l, size_t n, uint16_t v)
 static const mt_suite *choose_suite(const mutls_config *cfg, const mt_client_hello *ch)
 {
     for (size_t i = 0; i < cfg->n_suites; i++) {
+        const mt_suite *ours = mt_suite_find(cfg->suites[i]);
         mt_reader r = ch->suites;
         uint16_t s;
+        if (ours == NULL || ours->min_version != MUTLS_TLS1_3)
+            continue;
         while (mt_r_u16(&r, &s) == 0)
-            if (s == cfg->suites[i])
-                return mt_suite_find(s);
+            if (s == ours->code)
+                return ours;
     }
     return NULL;
 }
@@ -73,7 +77,7 @@ static int choose_certificate(mutls_conn *c, const mt_client_hello *ch, const mt
 }
 
 /* RFC 7301 section 3.2: our preference; no overlap is fatal. */
-static int choose_alpn(mutls_conn *c, const mt_client_hello *ch)
+int mt_server_choose_alpn(mutls_conn *c, const mt_client_hello *ch)
 {
     const mutls_config *cfg = c->cfg;
     mt_reader ours = mt_reader_init(cfg->alpn, cfg->alpn_len), a;
@@ -129,17 +133,51 @@ static void list_names(char *out, size_t cap, const uint16_t *l, size_t n,
         snprintf(out, cap, "none");
 }
 
+static const char *version_words(uint16_t v)
+{
+    return v == 0x0300 ? "SSL 3.0" : v == 0x0301 ? "TLS 1.0" : v == 0x0302 ? "TLS 1.1" : "TLS 1.2";
+}
+
+/* RFC 8446 section 4.2.1: supported_versions decides; without it the
+ * legacy_version does (RFC 5246). Below TLS 1.2 is refused (RFC 8996).
+ * Returns the version, or 0 after recording the failure. */
+static uint16_t choose_version(mutls_conn *c, const mt_client_hello *ch)
+{
+    const mutls_config *cfg = c->cfg;
+    uint16_t best = 0;
+    if (mt_exts_has(&ch->ext, MT_EXT_SUPPORTED_VERSIONS)) {
+        if (cfg->max_version >= MUTLS_TLS1_3 && list_has(ch->ext.versions, ch->ext.n_versions, MUTLS_TLS1_3))
+            best = MUTLS_TLS1_3;
+        else if (cfg->min_version <= MUTLS_TLS1_2 &&
+                 list_has(ch->ext.versions, ch->ext.n_versions, MUTLS_TLS1_2))
+            best = MUTLS_TLS1_2;
+    } else if (ch->legacy_version >= MUTLS_TLS1_2 && cfg->min_version <= MUTLS_TLS1_2) {
+        best = MUTLS_TLS1_2;
+    }
+    if (best != 0)
+        return best;
+    if (ch->legacy_version < MUTLS_TLS1_2 && !mt_exts_has(&ch->ext, MT_EXT_SUPPORTED_VERSIONS))
+        mt_conn_fail(c, MUTLS_ERR_NEGOTIATION, MT_ALERT_PROTOCOL_VERSION,
+                     "client offered only %s (0x%04x), which is obsolete and refused (RFC 8996)",
+                     version_words(ch->legacy_version), ch->legacy_version);
+    else
+        mt_conn_fail(c, MUTLS_ERR_NEGOTIATION, MT_ALERT_PROTOCOL_VERSION,
+                     "no TLS version in common: this server allows %s",
+                     cfg->min_version == cfg->max_version
+                         ? (cfg->max_version == MUTLS_TLS1_3 ? "TLS 1.3 only" : "TLS 1.2 only")
+                         : "TLS 1.2 and TLS 1.3");
+    return 0;
+}
+
 static int negotiate_basics(mutls_conn *c, const mt_client_hello *ch)
 {
     const mutls_config *cfg = c->cfg;
     char theirs[400], ours[200];
 
-    /* RFC 8446 section 4.2.1: TLS 1.3 is negotiated by supported_versions. */
-    if (!mt_exts_has(&ch->ext, MT_EXT_SUPPORTED_VERSIONS) ||
-        !list_has(ch->ext.versions, ch->ext.n_versions, MUTLS_TLS1_3))
-        return mt_conn_fail(c, MUTLS_ERR_NEGOTIATION, MT_ALERT_PROTOCOL_VERSION,
-                            "client does not offer TLS 1.3 (legacy_version 0x%04x), and this "
-                            "server requires it", ch->legacy_version);
+    /* RFC 8446 section 4.1.2: TLS 1.3 hellos offer only null compression. */
+    if (ch->compression_len != 1 || !ch->null_compression)
+        return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
+                            "client offered compression, which TLS 1.3 forbids");
     const mt_suite *s = choose_suite(cfg, ch);
     if (s == NULL) {
         uint16_t l[32];
@@ -318,9 +356,16 @@ static int handle_client_hello(mutls_conn *c, mt_reader *body, const uint8_t *ms
              ch.ext.sni[0] ? ch.ext.sni : "-", groups, ch.ext.n_shares,
              mt_exts_has(&ch.ext, MT_EXT_ALPN) ? "offered" : "-");
     mt_trace(c, 0, MT_HS_CLIENT_HELLO, "ClientHello", detail);
+    if (c->state == MT_ST_S_WAIT_CH) {
+        uint16_t v = choose_version(c, &ch);
+        if (v == 0)
+            return c->err.code;
+        if (v == MUTLS_TLS1_2)
+            return mt_tls12_server_client_hello(c, &ch, msg, len);
+    }
     if ((ret = negotiate_basics(c, &ch)) != 0)
         return ret;
-    if (c->state != MT_ST_S_WAIT_CH2 && (ret = choose_alpn(c, &ch)) != 0)
+    if (c->state != MT_ST_S_WAIT_CH2 && (ret = mt_server_choose_alpn(c, &ch)) != 0)
         return ret;
     share = choose_group(c->cfg, &ch, &hrr_group);
     if (share == -2) {

@@ -58,13 +58,26 @@ int mt_parse_server_hello(mutls_conn *c, mt_reader *r, mt_server_hello *sh)
     sh->session_id = sid.p;
     sh->session_id_len = sid.len;
     sh->is_hrr = memcmp(sh->random, mt_hrr_random, 32) == 0;
+    /* A TLS 1.2 ServerHello may end here (RFC 5246 7.4.1.3). */
     if (mt_r_left(r) == 0)
-        return mt_conn_fail(c, MUTLS_ERR_NEGOTIATION, MT_ALERT_PROTOCOL_VERSION,
-                            "server chose a TLS version below 1.3 (no extensions)");
-    if (mt_r_vec(r, 2, 0, 0xffff, &ext) != 0 || mt_r_done(r) != 0)
+        ext = mt_reader_init(NULL, 0);
+    else if (mt_r_vec(r, 2, 0, 0xffff, &ext) != 0 || mt_r_done(r) != 0)
         return MT_DECODE_ERROR(c, "ServerHello");
-    if (mt_exts_parse(&ext, sh->is_hrr ? MT_IN_HRR : MT_IN_SH, c->hs->offered, &sh->ext,
-                      &c->err) != 0)
+    /* The extensions allowed depend on the version, which supported_versions
+     * decides (RFC 8446 4.2.1): without it this is a TLS 1.2 ServerHello. */
+    uint32_t kind = MT_IN_SH12;
+    mt_reader scan = ext;
+    while (mt_r_left(&scan) > 0) {
+        uint16_t type;
+        mt_reader body;
+        if (mt_r_u16(&scan, &type) != 0 || mt_r_vec(&scan, 2, 0, 0xffff, &body) != 0)
+            break; /* the walker below reports it */
+        if (type == MT_EXT_SUPPORTED_VERSIONS)
+            kind = MT_IN_SH;
+    }
+    if (sh->is_hrr)
+        kind = MT_IN_HRR;
+    if (mt_exts_parse(&ext, kind, c->hs->offered, &sh->ext, &c->err) != 0)
         return c->err.code;
     /* RFC 8446 section 4.1.3: legacy_compression_method must be 0. */
     if (comp != 0)
