@@ -61,9 +61,12 @@ typedef enum { MUTLS_CLIENT = 0, MUTLS_SERVER = 1 } mutls_role;
 
 /* Verification of the peer's certificate. */
 typedef enum {
-    MUTLS_VERIFY_NONE = 0,    /* do not verify (testing only)              */
-    MUTLS_VERIFY_OPTIONAL = 1,/* verify if presented (server side, later)  */
-    MUTLS_VERIFY_REQUIRE = 2, /* default for clients                       */
+    MUTLS_VERIFY_NONE = 0,     /* clients: do not verify (testing only);
+                                  servers: do not ask for a certificate */
+    MUTLS_VERIFY_OPTIONAL = 1, /* servers: ask; a client without one is
+                                  accepted, one with an invalid one is not */
+    MUTLS_VERIFY_REQUIRE = 2,  /* default for clients, and for servers once
+                                  client CAs are set */
 } mutls_verify_mode;
 
 /* IANA names ("TLS_AES_128_GCM_SHA256", "x25519", "ecdsa_secp256r1_sha256",
@@ -127,6 +130,25 @@ int mutls_config_set_ca_file(mutls_config *cfg, const char *path);
 int mutls_config_set_ca_dir(mutls_config *cfg, const char *path);
 int mutls_config_set_ca_mem(mutls_config *cfg, const char *pem, size_t len);
 void mutls_config_set_verify(mutls_config *cfg, mutls_verify_mode mode);
+
+/* ---- mutual TLS ---------------------------------------------------------- */
+
+/* Server: trust client certificates issued by the CAs in this PEM bundle
+ * (may be called for several bundles). The system store is never used for
+ * clients. Setting client CAs makes MUTLS_VERIFY_REQUIRE the default. */
+int mutls_config_add_client_ca_file(mutls_config *cfg, const char *path);
+int mutls_config_add_client_ca_mem(mutls_config *cfg, const char *pem, size_t len);
+/* A CRL (PEM) checked for the peer's leaf and intermediates; the server
+ * checks client chains, the client server chains. With CRLs loaded, every
+ * CA of the chain needs one (as with nginx's ssl_crl). */
+int mutls_config_add_crl_file(mutls_config *cfg, const char *path);
+/* Longest chain accepted from the peer, CA certificates included (default
+ * 10). */
+int mutls_config_set_verify_depth(mutls_config *cfg, int depth);
+/* Server: list the client CAs' names in CertificateRequest
+ * (certificate_authorities); on by default; turn off when the list would
+ * be large. */
+void mutls_config_set_send_ca_names(mutls_config *cfg, int on);
 
 /* Comma-separated lists of IANA names (aliases X25519, P-256, P-384 are
  * accepted). Order is preference order; a server follows its own. The
@@ -201,6 +223,16 @@ int mutls_conn_read(mutls_conn *conn, uint8_t *buf, size_t len);
 /* Encrypt application data into the output. Returns len or an error.
  * Large writes are split into records. */
 int mutls_conn_write(mutls_conn *conn, const uint8_t *buf, size_t len);
+/* Server, TLS 1.3: ask an established client for its certificate (post-
+ * handshake authentication, RFC 8446 section 4.6.2). Only when the client
+ * offered it (it does when it has a certificate configured). The answer is
+ * processed as it arrives; mutls_conn_peer() then shows the identity. */
+int mutls_conn_request_client_auth(mutls_conn *conn);
+/* Server: with TLS 1.3 clients that offer post-handshake authentication,
+ * do not ask for the certificate during the handshake; the application
+ * asks later with mutls_conn_request_client_auth() and the verify mode
+ * applies to the answer. Other clients are asked during the handshake. */
+void mutls_config_set_post_handshake_auth(mutls_config *cfg, int on);
 /* Send a KeyUpdate; with request_peer the peer is asked to update too. */
 int mutls_conn_key_update(mutls_conn *conn, int request_peer);
 /* Queue close_notify. Further writes fail with MUTLS_ERR_CLOSED. */
@@ -229,6 +261,44 @@ uint64_t mutls_conn_key_updates_received(const mutls_conn *conn);
 const char *mutls_conn_peer_subject(const mutls_conn *conn);
 const char *mutls_conn_peer_issuer(const mutls_conn *conn);
 int mutls_conn_peer_verified(const mutls_conn *conn);
+
+/* ---- the peer's identity ------------------------------------------------ */
+
+/* What the peer's certificate chain says, read through the API rather than
+ * re-derived by callers. Owned by the connection; valid until it is freed.
+ * A peer that presented no certificate has no identity (NULL). When
+ * verification failed, the identity of the unverified chain is still
+ * available for logging, with mutls_peer_verified() == 0 and the reason in
+ * mutls_peer_verify_error(). */
+typedef struct mutls_peer mutls_peer;
+const mutls_peer *mutls_conn_peer(const mutls_conn *conn);
+
+int mutls_peer_verified(const mutls_peer *p);
+const char *mutls_peer_verify_error(const mutls_peer *p); /* "" when verified */
+const char *mutls_peer_subject(const mutls_peer *p);      /* RFC 4514 */
+const char *mutls_peer_issuer(const mutls_peer *p);       /* RFC 4514 */
+const char *mutls_peer_serial(const mutls_peer *p);       /* hex, "01:a3:..." */
+int64_t mutls_peer_not_before(const mutls_peer *p);       /* Unix time */
+int64_t mutls_peer_not_after(const mutls_peer *p);
+typedef enum {
+    MUTLS_SAN_DNS = 1,
+    MUTLS_SAN_IP = 2,
+    MUTLS_SAN_URI = 3,
+    MUTLS_SAN_EMAIL = 4,
+} mutls_san_type;
+size_t mutls_peer_san_count(const mutls_peer *p);
+/* The i-th subject alternative name; 0, or MUTLS_ERR_INVALID_ARGUMENT. */
+int mutls_peer_san(const mutls_peer *p, size_t i, mutls_san_type *type, const char **value);
+/* The SPIFFE ID (a spiffe:// URI SAN valid as an X509-SVID requires), or
+ * NULL when the certificate has none or it is not valid. */
+const char *mutls_peer_spiffe_id(const mutls_peer *p);
+/* SHA-256 of the leaf (DER), 64 lowercase hex digits. */
+const char *mutls_peer_fingerprint_sha256(const mutls_peer *p);
+/* The chain as sent, leaf first, PEM. */
+const char *mutls_peer_chain_pem(const mutls_peer *p);
+/* Key type and size of the leaf ("ECDSA P-256", 256). */
+const char *mutls_peer_key_type(const mutls_peer *p);
+int mutls_peer_key_bits(const mutls_peer *p);
 
 /* ---- errors ------------------------------------------------------------ */
 

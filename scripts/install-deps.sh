@@ -17,6 +17,8 @@ packages=(
     python3
     ca-certificates
     procps              # ps/pkill/pgrep used by interop scripts
+    tshark              # checks that a key log decrypts a capture (dumpcap)
+    tcpdump             # fallback capture tool for the same test
 )
 
 missing=()

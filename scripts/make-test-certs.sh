@@ -1,7 +1,12 @@
 #!/bin/sh
 # Generate the mutls test PKI with the openssl command line only.
 #
-#   scripts/make-test-certs.sh [OUTDIR]      (default: tests/certs)
+#   scripts/make-test-certs.sh [OUTDIR [SET]]   (default: tests/certs all)
+#
+# SET is "all", "base" (the server PKI and the first client chains) or
+# "mtls" (the client CAs, client leaves and CRL of the mutual-TLS tests).
+# The two sets share no key, CA or serial number, so either can be
+# regenerated without touching the other's files.
 #
 # The keys are random, but everything else (names, serial numbers, validity
 # dates, extensions) is fixed, so a regenerated set behaves identically in
@@ -15,7 +20,13 @@
 set -eu
 
 OUT=${1:-tests/certs}
+SET=${2:-all}
 OPENSSL=${OPENSSL:-openssl}
+case $SET in
+all | base | mtls) ;;
+*) echo "usage: $0 [OUTDIR [all|base|mtls]]" >&2; exit 2 ;;
+esac
+want() { [ "$SET" = all ] || [ "$SET" = "$1" ]; }
 
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -40,6 +51,8 @@ unique_subject  = no
 copy_extensions = none
 email_in_dn     = no
 preserve        = yes
+crlnumber       = $WORK/crlnumber
+crl_extensions  = crl_ext
 
 [ policy_any ]
 commonName             = supplied
@@ -126,6 +139,73 @@ keyUsage               = critical, digitalSignature
 extendedKeyUsage       = serverAuth
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid:always
+
+# ---- the mutual-TLS set (client CAs, client leaves, CRL) ----
+
+[ crl_ext ]
+authorityKeyIdentifier = keyid:always
+
+[ v3_mtls_alice ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = clientAuth
+subjectAltName         = DNS:alice.example.org, URI:spiffe://example.org/alice, email:alice@example.org, IP:192.0.2.7, IP:2001:db8:0:0:0:0:0:7
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+
+[ v3_mtls_bob ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = clientAuth
+subjectAltName         = URI:spiffe://example.org/bob
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+
+[ v3_mtls_carol ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = clientAuth
+subjectAltName         = URI:spiffe://example.org/carol
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+
+[ v3_mtls_dave ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = clientAuth
+subjectAltName         = URI:spiffe://other.example/dave
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+
+[ v3_mtls_client ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = clientAuth
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+
+[ v3_mtls_bad_spiffe ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = clientAuth
+subjectAltName         = URI:spiffe://Example.org/a/../b
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+
+[ v3_mtls_two_uris ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = clientAuth
+subjectAltName         = URI:spiffe://example.org/one, URI:spiffe://example.org/two
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+
+[ v3_mtls_wrong_eku ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = serverAuth
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
 EOF
 
 ca_reset() {
@@ -134,11 +214,11 @@ ca_reset() {
     mkdir -p "$WORK/newcerts"
 }
 ca_reset
-echo 1000 >"$WORK/serial"
 
 # genkey NAME TYPE -> $OUT/NAME.key (PKCS#8 PEM)
 genkey() {
     case $2 in
+    rsa1024) $OPENSSL genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out "$OUT/$1.key" ;;
     rsa2048) $OPENSSL genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$OUT/$1.key" ;;
     rsa4096) $OPENSSL genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -out "$OUT/$1.key" ;;
     rsa-pss) $OPENSSL genpkey -quiet -algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048 -out "$OUT/$1.key" ;;
@@ -179,6 +259,10 @@ chain() {
     : >"$OUT/$dst.pem"
     for c in "$@"; do cat "$OUT/$c.crt" >>"$OUT/$dst.pem"; done
 }
+
+if want base; then
+# Serial numbers 1000, 1001, ... (hex) in this order.
+echo 1000 >"$WORK/serial"
 
 # ---- the trusted root and the intermediate -----------------------------
 genkey ca ecdsa-p256
@@ -249,6 +333,63 @@ cp "$OUT/intermediate.crt" "$OUT/intermediate.pem"
 rm -rf "$OUT/trust-dir"
 mkdir -p "$OUT/trust-dir"
 cp "$OUT/ca.crt" "$OUT/trust-dir/$($OPENSSL x509 -hash -noout -in "$OUT/ca.crt").0"
+fi
+
+# ---- the mutual-TLS set -------------------------------------------------
+# Client CAs (separate from the server PKI) and client leaves signed
+# directly by them (so a client chain is its leaf alone), and a CRL.
+if want mtls; then
+# Serial numbers 2000, 2001, ... (hex) in this order.
+echo 2000 >"$WORK/serial"
+
+genkey client-ca ecdsa-p256
+issue client-ca "/CN=mutls test client CA" v3_root $GOOD_START $GOOD_END self
+genkey client-ca-2 ecdsa-p256
+issue client-ca-2 "/CN=mutls test client CA 2" v3_root $GOOD_START $GOOD_END self
+genkey rogue-client-ca ecdsa-p256
+issue rogue-client-ca "/CN=rogue client CA" v3_root $GOOD_START $GOOD_END self
+
+# leaf NAME KEYTYPE SUBJECT EXT START END SIGNER -> NAME.pem (the leaf alone)
+leaf() {
+    genkey "$1" "$2"
+    issue "$1" "$3" "$4" "$5" "$6" "$7"
+    chain "$1" "$1"
+}
+leaf client-alice ecdsa-p256 "/O=Example Org/OU=engineering/CN=alice" v3_mtls_alice $GOOD_START $GOOD_END client-ca
+leaf client-bob-rsa rsa2048 "/CN=bob" v3_mtls_bob $GOOD_START $GOOD_END client-ca
+leaf client-carol-ed25519 ed25519 "/CN=carol" v3_mtls_carol $GOOD_START $GOOD_END client-ca
+leaf client-dave ecdsa-p256 "/CN=dave" v3_mtls_dave $GOOD_START $GOOD_END client-ca-2
+leaf client-expired ecdsa-p256 "/CN=expired client" v3_mtls_client 20200101000000Z 20210101000000Z client-ca
+leaf client-notyet ecdsa-p256 "/CN=future client" v3_mtls_client 20900101000000Z 20991231000000Z client-ca
+leaf client-revoked ecdsa-p256 "/CN=revoked client" v3_mtls_client $GOOD_START $GOOD_END client-ca
+leaf client-wrong-eku ecdsa-p256 "/CN=server-only client" v3_mtls_wrong_eku $GOOD_START $GOOD_END client-ca
+leaf client-rogue ecdsa-p256 "/CN=rogue client" v3_mtls_client $GOOD_START $GOOD_END rogue-client-ca
+leaf client-rsa1024 rsa1024 "/CN=weak client" v3_mtls_client $GOOD_START $GOOD_END client-ca
+leaf client-bad-spiffe ecdsa-p256 "/CN=bad spiffe client" v3_mtls_bad_spiffe $GOOD_START $GOOD_END client-ca
+leaf client-two-uris ecdsa-p256 "/CN=two uris client" v3_mtls_two_uris $GOOD_START $GOOD_END client-ca
+
+# The client CA's CRL lists client-revoked only (keyCompromise, revoked
+# 2024-01-01T00:00:00Z); lastUpdate 2000-01-01, nextUpdate 2099-12-31. The
+# database line is written by hand so that the revocation date is fixed.
+rev_serial=$($OPENSSL x509 -noout -serial -in "$OUT/client-revoked.crt" | sed 's/^serial=//')
+printf 'R\t20991231000000Z\t240101000000Z,keyCompromise\t%s\tunknown\t/CN=revoked client\n' \
+    "$rev_serial" >"$WORK/index.txt"
+echo 01 >"$WORK/crlnumber"
+$OPENSSL ca -config "$WORK/ca.cnf" -batch -gencrl -cert "$OUT/client-ca.crt" \
+    -keyfile "$OUT/client-ca.key" -crl_lastupdate 20000101000000Z \
+    -crl_nextupdate 20991231000000Z -out "$WORK/client-ca.crl" 2>"$WORK/ca.log" || {
+    cat "$WORK/ca.log" >&2
+    exit 1
+}
+$OPENSSL crl -in "$WORK/client-ca.crl" -out "$OUT/client-ca.crl.pem"
+ca_reset
+
+cp "$OUT/client-ca.crt" "$OUT/client-ca.pem"
+cp "$OUT/client-ca-2.crt" "$OUT/client-ca-2.pem"
+cp "$OUT/rogue-client-ca.crt" "$OUT/rogue-client-ca.pem"
+# Both client CAs in one trust file (a server accepting either).
+cat "$OUT/client-ca.crt" "$OUT/client-ca-2.crt" >"$OUT/client-cas.pem"
+fi
 
 # The per-certificate .crt files are intermediate products: the chains
 # (.pem) and the CA files carry everything the tests need.

@@ -1,5 +1,6 @@
 /*
- * Throw-away certificates for `mutls demo`, made with libcrypto.
+ * Certificates made with libcrypto: the throw-away PKI of `mutls demo` and
+ * the building blocks shared with `mutls ca`.
  */
 #include "certgen.h"
 
@@ -18,34 +19,11 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#define CA_DAYS 2
-#define LEAF_DAYS 1
-#define BACKDATE_S (60 * 60) /* tolerate clock skew */
+#define SECS_PER_DAY (24L * 60 * 60)
 
-/* An extension given as OpenSSL configuration text. */
-struct ext_spec {
-    int nid;
-    const char *value;
-};
+/* ---- building blocks ----------------------------------------------------- */
 
-static const struct ext_spec ca_exts[] = {
-    {NID_basic_constraints, "critical,CA:TRUE,pathlen:0"},
-    {NID_key_usage, "critical,keyCertSign,cRLSign"},
-    {NID_subject_key_identifier, "hash"},
-};
-
-static const struct ext_spec server_exts[] = {
-    {NID_basic_constraints, "critical,CA:FALSE"},
-    {NID_key_usage, "critical,digitalSignature"},
-    {NID_ext_key_usage, "serverAuth"},
-    {NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1,IP:::1"},
-    {NID_subject_key_identifier, "hash"},
-    {NID_authority_key_identifier, "keyid:always"},
-};
-
-#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
-
-static void openssl_error(const char *what, char *err, size_t err_cap)
+void cli_openssl_error(const char *what, char *err, size_t err_cap)
 {
     char buf[256];
     unsigned long e = ERR_get_error();
@@ -59,7 +37,27 @@ static void openssl_error(const char *what, char *err, size_t err_cap)
     ERR_clear_error();
 }
 
-static int set_random_serial(X509 *cert)
+EVP_PKEY *cli_keygen(int rsa_bits, char *err, size_t err_cap)
+{
+    EVP_PKEY *key;
+
+    if (rsa_bits > 0)
+        key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)rsa_bits);
+    else
+        key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    if (key == NULL) {
+        char what[64];
+
+        if (rsa_bits > 0)
+            snprintf(what, sizeof what, "generating an RSA %d key", rsa_bits);
+        else
+            snprintf(what, sizeof what, "generating a P-256 key");
+        cli_openssl_error(what, err, err_cap);
+    }
+    return key;
+}
+
+int cli_cert_random_serial(X509 *cert)
 {
     unsigned char bytes[16];
     BIGNUM *bn;
@@ -84,48 +82,22 @@ static int set_subject_cn(X509 *cert, const char *cn)
                                       (const unsigned char *)cn, -1, -1, 0);
 }
 
-static int add_exts(X509 *cert, X509 *issuer, const struct ext_spec *exts,
-                    size_t n)
-{
-    X509V3_CTX ctx;
-
-    X509V3_set_ctx_nodb(&ctx);
-    X509V3_set_ctx(&ctx, issuer, cert, NULL, NULL, 0);
-    for (size_t k = 0; k < n; k++) {
-        X509_EXTENSION *ext = X509V3_EXT_conf_nid(NULL, &ctx, exts[k].nid,
-                                                  exts[k].value);
-        int ok = ext != NULL && X509_add_ext(cert, ext, -1) == 1;
-        X509_EXTENSION_free(ext);
-        if (!ok)
-            return 0;
-    }
-    return 1;
-}
-
-/* The fields common to both certificates, before extensions. */
-static int fill_cert(X509 *cert, const char *cn, EVP_PKEY *key, long days)
-{
-    return X509_set_version(cert, 2) == 1 && set_random_serial(cert) &&
-           set_subject_cn(cert, cn) == 1 &&
-           X509_gmtime_adj(X509_getm_notBefore(cert), -BACKDATE_S) != NULL &&
-           X509_gmtime_adj(X509_getm_notAfter(cert), days * 24 * 60 * 60) != NULL &&
-           X509_set_pubkey(cert, key) == 1;
-}
-
-/* A certificate for key; self-signed when issuer is NULL. */
-static X509 *make_cert(const char *cn, EVP_PKEY *key, long days,
-                       X509 *issuer, EVP_PKEY *issuer_key,
-                       const struct ext_spec *exts, size_t n_exts)
+X509 *cli_cert_new(const char *cn, EVP_PKEY *key, long days,
+                   const ASN1_TIME *not_after, X509 *issuer)
 {
     X509 *cert = X509_new();
     int ok;
 
     if (cert == NULL)
         return NULL;
-    ok = fill_cert(cert, cn, key, days) &&
-         X509_set_issuer_name(cert, X509_get_subject_name(issuer != NULL ? issuer : cert)) == 1 &&
-         add_exts(cert, issuer != NULL ? issuer : cert, exts, n_exts) &&
-         X509_sign(cert, issuer_key != NULL ? issuer_key : key, EVP_sha256()) > 0;
+    ok = X509_set_version(cert, 2) == 1 && cli_cert_random_serial(cert) &&
+         set_subject_cn(cert, cn) == 1 &&
+         X509_gmtime_adj(X509_getm_notBefore(cert), -CLI_CERT_BACKDATE_S) != NULL &&
+         (not_after != NULL ? X509_set1_notAfter(cert, not_after) == 1
+                            : X509_time_adj_ex(X509_getm_notAfter(cert), (int)days, 0,
+                                               NULL) != NULL) &&
+         X509_set_pubkey(cert, key) == 1 &&
+         X509_set_issuer_name(cert, X509_get_subject_name(issuer != NULL ? issuer : cert)) == 1;
     if (!ok) {
         X509_free(cert);
         return NULL;
@@ -133,46 +105,145 @@ static X509 *make_cert(const char *cn, EVP_PKEY *key, long days,
     return cert;
 }
 
-static int write_cert(const char *path, X509 *cert, char *err, size_t err_cap)
+int cli_cert_add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
 {
-    FILE *f = fopen(path, "w");
+    X509V3_CTX ctx;
+    X509_EXTENSION *ext;
     int ok;
 
-    if (f == NULL) {
-        snprintf(err, err_cap, "%s: %s", path, strerror(errno));
-        return -1;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, issuer, cert, NULL, NULL, 0);
+    ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
+    ok = ext != NULL && X509_add_ext(cert, ext, -1) == 1;
+    X509_EXTENSION_free(ext);
+    return ok;
+}
+
+int cli_cert_sign(X509 *cert, EVP_PKEY *issuer_key)
+{
+    return X509_sign(cert, issuer_key, EVP_sha256()) > 0;
+}
+
+/* Open path for writing, creating it: never an existing file. */
+static FILE *create_file(const char *path, mode_t mode, char *err, size_t err_cap)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    FILE *f;
+
+    if (fd < 0) {
+        if (errno == EEXIST)
+            snprintf(err, err_cap, "%s already exists (not overwritten)", path);
+        else
+            snprintf(err, err_cap, "%s: %s", path, strerror(errno));
+        return NULL;
     }
-    ok = PEM_write_X509(f, cert) == 1;
-    if (fclose(f) != 0)
+    /* The umask can only take bits away from 0600; make it exactly 0600. */
+    if ((mode == 0600 && fchmod(fd, 0600) != 0) || (f = fdopen(fd, "w")) == NULL) {
+        snprintf(err, err_cap, "%s: %s", path, strerror(errno));
+        close(fd);
+        unlink(path);
+        return NULL;
+    }
+    return f;
+}
+
+/* Flush and close f (created by create_file); remove path if anything
+ * failed. */
+static int finish_file(FILE *f, const char *path, int ok, char *err, size_t err_cap)
+{
+    int saved;
+
+    if (ok && fflush(f) != 0)
         ok = 0;
+    if (ok && fsync(fileno(f)) != 0)
+        ok = 0;
+    saved = errno;
+    if (fclose(f) != 0 && ok) {
+        ok = 0;
+        saved = errno;
+    }
     if (!ok) {
-        openssl_error(path, err, err_cap);
+        if (ERR_peek_error() != 0)
+            cli_openssl_error(path, err, err_cap);
+        else
+            snprintf(err, err_cap, "%s: %s", path, strerror(saved));
+        unlink(path);
         return -1;
     }
     return 0;
 }
 
-/* The key file is created with mode 0600. */
-static int write_key(const char *path, EVP_PKEY *key, char *err, size_t err_cap)
+int cli_write_key_file(const char *path, EVP_PKEY *key, char *err, size_t err_cap)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-    FILE *f;
-    int ok;
+    FILE *f = create_file(path, 0600, err, err_cap);
 
-    if (fd < 0 || fchmod(fd, 0600) != 0 || (f = fdopen(fd, "w")) == NULL) {
-        snprintf(err, err_cap, "%s: %s", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
+    if (f == NULL)
         return -1;
-    }
-    ok = PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL) == 1;
-    if (fclose(f) != 0)
-        ok = 0;
+    /* PKCS#8 ("BEGIN PRIVATE KEY"), unencrypted. */
+    return finish_file(f, path,
+                       PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL) == 1,
+                       err, err_cap);
+}
+
+int cli_write_cert_file(const char *path, X509 *const *certs, size_t n, char *err,
+                        size_t err_cap)
+{
+    FILE *f = create_file(path, 0644, err, err_cap);
+    int ok = 1;
+
+    if (f == NULL)
+        return -1;
+    for (size_t k = 0; k < n && ok; k++)
+        ok = PEM_write_X509(f, certs[k]) == 1;
+    return finish_file(f, path, ok, err, err_cap);
+}
+
+/* ---- the demo's PKI ------------------------------------------------------ */
+
+#define CA_DAYS 2
+#define LEAF_DAYS 1
+
+/* An extension given as OpenSSL configuration text. */
+struct ext_spec {
+    int nid;
+    const char *value;
+};
+
+static const struct ext_spec ca_exts[] = {
+    {NID_basic_constraints, "critical,CA:TRUE,pathlen:0"},
+    {NID_key_usage, "critical,keyCertSign,cRLSign"},
+    {NID_subject_key_identifier, "hash"},
+};
+
+static const struct ext_spec server_exts[] = {
+    {NID_basic_constraints, "critical,CA:FALSE"},
+    {NID_key_usage, "critical,digitalSignature"},
+    {NID_ext_key_usage, "serverAuth"},
+    {NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1,IP:::1"},
+    {NID_subject_key_identifier, "hash"},
+    {NID_authority_key_identifier, "keyid:always"},
+};
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A certificate for key; self-signed when issuer is NULL. */
+static X509 *make_cert(const char *cn, EVP_PKEY *key, long days,
+                       X509 *issuer, EVP_PKEY *issuer_key,
+                       const struct ext_spec *exts, size_t n_exts)
+{
+    X509 *cert = cli_cert_new(cn, key, days, NULL, issuer);
+    int ok = cert != NULL;
+
+    for (size_t k = 0; ok && k < n_exts; k++)
+        ok = cli_cert_add_ext(cert, issuer != NULL ? issuer : cert, exts[k].nid,
+                              exts[k].value);
+    if (ok)
+        ok = cli_cert_sign(cert, issuer_key != NULL ? issuer_key : key);
     if (!ok) {
-        openssl_error(path, err, err_cap);
-        return -1;
+        X509_free(cert);
+        return NULL;
     }
-    return 0;
+    return cert;
 }
 
 static int join_path(char *out, size_t cap, const char *dir, const char *name)
@@ -200,16 +271,16 @@ static int make_and_write(const struct cli_demo_pki *pki, EVP_PKEY *ca_key,
     int rc = -1;
 
     if (ca == NULL) {
-        openssl_error("creating the CA certificate", err, err_cap);
+        cli_openssl_error("creating the CA certificate", err, err_cap);
         return -1;
     }
     leaf = make_cert("localhost", leaf_key, LEAF_DAYS, ca, ca_key, server_exts,
                      N_ELEMS(server_exts));
     if (leaf == NULL)
-        openssl_error("creating the server certificate", err, err_cap);
-    else if (write_cert(pki->ca_cert, ca, err, err_cap) == 0 &&
-             write_cert(pki->server_cert, leaf, err, err_cap) == 0 &&
-             write_key(pki->server_key, leaf_key, err, err_cap) == 0)
+        cli_openssl_error("creating the server certificate", err, err_cap);
+    else if (cli_write_cert_file(pki->ca_cert, &ca, 1, err, err_cap) == 0 &&
+             cli_write_cert_file(pki->server_cert, &leaf, 1, err, err_cap) == 0 &&
+             cli_write_key_file(pki->server_key, leaf_key, err, err_cap) == 0)
         rc = 0;
     X509_free(leaf);
     X509_free(ca);
@@ -219,18 +290,17 @@ static int make_and_write(const struct cli_demo_pki *pki, EVP_PKEY *ca_key,
 int cli_certgen_demo(const char *dir, struct cli_demo_pki *pki, char *err,
                      size_t err_cap)
 {
-    EVP_PKEY *ca_key, *leaf_key;
+    EVP_PKEY *ca_key, *leaf_key = NULL;
     int rc = -1;
 
     if (set_paths(dir, pki) != 0) {
         snprintf(err, err_cap, "%s: path too long", dir);
         return -1;
     }
-    ca_key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-    leaf_key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-    if (ca_key == NULL || leaf_key == NULL)
-        openssl_error("generating a P-256 key", err, err_cap);
-    else
+    ca_key = cli_keygen(0, err, err_cap);
+    if (ca_key != NULL)
+        leaf_key = cli_keygen(0, err, err_cap);
+    if (ca_key != NULL && leaf_key != NULL)
         rc = make_and_write(pki, ca_key, leaf_key, err, err_cap);
     EVP_PKEY_free(leaf_key);
     EVP_PKEY_free(ca_key);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ca.h"
 #include "cli.h"
 #include "mutls.h"
 
@@ -23,6 +24,7 @@ static const struct command commands[] = {
     {"server", cli_server_main, cli_server_usage, "accept TLS connections"},
     {"demo", cli_demo_main, cli_demo_usage,
      "a client and a server talking over loopback, no setup needed"},
+    {"ca", cli_ca_main, cli_ca_usage, "a small CA for mTLS: certificates, revocation, CRLs"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -67,9 +67,25 @@ static int handshake(mutls_conn *conn, const struct cli_serve_params *p)
         cli_trace_start(p->trace);
     rc = mutls_io_handshake(conn);
     if (rc != MUTLS_OK) {
+        const mutls_peer *peer = mutls_conn_peer(conn);
         explain(conn, rc, why, sizeof why);
-        fprintf(stderr, "%s: %s: handshake failed: %s\n", p->prog, p->peer, why);
+        /* A rejected client: who it said it was, and why it was refused. */
+        if (peer != NULL)
+            fprintf(stderr, "%s: %s: client rejected: subject %s, issuer %s, serial %s: %s\n",
+                    p->prog, p->peer, mutls_peer_subject(peer), mutls_peer_issuer(peer),
+                    mutls_peer_serial(peer), why);
+        else
+            fprintf(stderr, "%s: %s: handshake failed: %s\n", p->prog, p->peer, why);
         return -1;
+    }
+    if (p->post_handshake_auth) {
+        rc = mutls_conn_request_client_auth(conn);
+        if (rc == MUTLS_OK)
+            rc = mutls_io_flush(conn);
+        /* Clients that cannot do it were asked during the handshake. */
+        if (rc != MUTLS_OK && mutls_conn_peer(conn) == NULL)
+            fprintf(stderr, "%s: %s: post-handshake authentication not possible "
+                    "(needs a TLS 1.3 client that offers it)\n", p->prog, p->peer);
     }
     if (p->trace != NULL)
         cli_trace_summary(p->trace, conn);
@@ -117,6 +133,27 @@ static int read_request(mutls_conn *conn, const struct cli_serve_params *p)
     return 0;
 }
 
+/* "URI:spiffe://example.org/alice, email:alice@example.org" */
+static void san_list(const mutls_peer *peer, char *out, size_t cap)
+{
+    static const char *const kind[] = {"", "DNS", "IP", "URI", "email"};
+    size_t n = mutls_peer_san_count(peer), o = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n && o + 1 < cap; i++) {
+        mutls_san_type t;
+        const char *v;
+        if (mutls_peer_san(peer, i, &t, &v) != MUTLS_OK)
+            continue;
+        int w = snprintf(out + o, cap - o, "%s%s:%s", o ? ", " : "",
+                         (unsigned)t < 5 ? kind[t] : "?", v);
+        if (w < 0)
+            break;
+        o += (size_t)w;
+    }
+    if (o == 0)
+        snprintf(out, cap, "-");
+}
+
 static void status_body(const mutls_conn *conn, char *out, size_t cap)
 {
     char vbuf[8], sbuf[8], gbuf[8];
@@ -137,11 +174,22 @@ static void status_body(const mutls_conn *conn, char *out, size_t cap)
              mutls_conn_is_resumed(conn) ? "yes" : "no",
              mutls_conn_did_hrr(conn) ? "yes" : "no",
              mutls_conn_ems(conn) ? "yes" : "no", mutls_conn_etm(conn) ? "yes" : "no");
+    const mutls_peer *peer = mutls_conn_peer(conn);
+    char sans[1024];
+    size_t used = strlen(out);
+    san_list(peer, sans, sizeof sans);
+    snprintf(out + used, cap - used,
+             "client_subject: %s\nclient_issuer: %s\nclient_san: %s\nclient_spiffe_id: %s\n"
+             "client_fingerprint: %s%s\nclient_verified: %s\n",
+             peer ? mutls_peer_subject(peer) : "-", peer ? mutls_peer_issuer(peer) : "-",
+             peer ? sans : "-", peer && mutls_peer_spiffe_id(peer) ? mutls_peer_spiffe_id(peer) : "-",
+             peer ? "sha256:" : "-", peer ? mutls_peer_fingerprint_sha256(peer) : "",
+             peer && mutls_peer_verified(peer) ? "yes" : "no");
 }
 
 static int serve_www(mutls_conn *conn, const struct cli_serve_params *p)
 {
-    char body[1024], page[1280];
+    char body[4096], page[4352];
     int n, rc;
 
     if (read_request(conn, p) != 0)
@@ -261,6 +309,7 @@ struct job {
     enum cli_serve_mode mode;
     int trace;
     unsigned long id;
+    int pha;
     char peer[CLI_ADDR_MAX];
 };
 
@@ -284,7 +333,8 @@ static void *connection_thread(void *arg)
     snprintf(prefix, sizeof prefix, "#%lu ", j->id);
     cli_trace_init(&trace, MUTLS_SERVER, stderr, prefix, NULL);
     p = (struct cli_serve_params){.prog = PROG, .peer = j->peer, .mode = j->mode,
-                                  .trace = j->trace ? &trace : NULL};
+                                  .trace = j->trace ? &trace : NULL,
+                                  .post_handshake_auth = j->pha};
     msg.thread = pthread_self();
     msg.ok = cli_serve_connection(j->cfg, j->fd, &p) == 0;
     done_fd = j->done_fd;
@@ -300,6 +350,7 @@ struct server {
     mutls_config *cfg;
     enum cli_serve_mode mode;
     int trace;
+    int pha;
     unsigned long count;  /* stop after this many connections; 0: never */
     int listen_fd;
     int done_pipe[2];
@@ -332,7 +383,7 @@ static int accept_one(struct server *s)
     }
     *j = (struct job){.cfg = mutls_config_up_ref(s->cfg), .fd = fd,
                       .done_fd = s->done_pipe[1], .mode = s->mode,
-                      .trace = s->trace, .id = s->accepted + 1};
+                      .trace = s->trace, .pha = s->pha, .id = s->accepted + 1};
     cli_format_addr((struct sockaddr *)&ss, len, j->peer, sizeof j->peer);
     rc = pthread_create(&tid, NULL, connection_thread, j);
     if (rc != 0) {
@@ -485,6 +536,18 @@ void cli_server_usage(FILE *out)
           "  --echo           send back whatever the client sends\n"
           "                   (default: copy it to standard output)\n"
           "  --count N        exit after N connections are over\n"
+          "  --client-ca FILE trust client certificates from the CAs in FILE\n"
+          "                   (repeatable); turns on mutual TLS\n"
+          "  --verify-client none|optional|require\n"
+          "                   client certificates: none asks for none;\n"
+          "                   optional accepts clients without one; require\n"
+          "                   (the default with --client-ca) refuses them\n"
+          "  --crl FILE       refuse client certificates revoked by this CRL\n"
+          "                   (PEM, repeatable; every CA of the chain needs one)\n"
+          "  --no-ca-names    do not list the client CAs in CertificateRequest\n"
+          "  --post-handshake-auth\n"
+          "                   TLS 1.3: ask for the client certificate after the\n"
+          "                   handshake instead of during it\n"
           "  -h, --help       show this help\n"
           "\n"
           "Exit status: 0 when stopped by a signal or when all --count\n"
@@ -492,12 +555,30 @@ void cli_server_usage(FILE *out)
           "not start, 2 on a usage error.\n", out);
 }
 
+#define MAX_CA_FILES 8
+
 struct server_args {
     struct cli_tls_opts tls;
     const char *listen;
     int www, echo, help;
     unsigned long count;
+    const char *client_ca[MAX_CA_FILES];
+    int n_client_ca;
+    const char *crl[MAX_CA_FILES];
+    int n_crl;
+    const char *verify_client;
+    int no_ca_names, pha;
 };
+
+static int take_repeat(const char *opt, const char *v, const char **list, int *n)
+{
+    if (*n == MAX_CA_FILES) {
+        cli_usage_error(PROG, "%s: at most %d files", opt, MAX_CA_FILES);
+        return -1;
+    }
+    list[(*n)++] = v;
+    return 1;
+}
 
 static int parse_count(const char *v, unsigned long *out)
 {
@@ -523,6 +604,27 @@ static int parse_own_option(struct server_args *a, int argc, char **argv, int *i
         return rc;
     if ((rc = cli_arg_value(PROG, argc, argv, i, "--count", &v)) != 0)
         return rc < 0 ? rc : parse_count(v, &a->count);
+    if ((rc = cli_arg_value(PROG, argc, argv, i, "--client-ca", &v)) != 0)
+        return rc < 0 ? rc : take_repeat("--client-ca", v, a->client_ca, &a->n_client_ca);
+    if ((rc = cli_arg_value(PROG, argc, argv, i, "--crl", &v)) != 0)
+        return rc < 0 ? rc : take_repeat("--crl", v, a->crl, &a->n_crl);
+    if ((rc = cli_arg_value(PROG, argc, argv, i, "--verify-client", &a->verify_client)) != 0) {
+        if (rc > 0 && strcmp(a->verify_client, "none") != 0 &&
+            strcmp(a->verify_client, "optional") != 0 && strcmp(a->verify_client, "require") != 0) {
+            cli_usage_error(PROG, "--verify-client: '%s' is not none, optional or require",
+                            a->verify_client);
+            return -1;
+        }
+        return rc;
+    }
+    if (strcmp(argv[*i], "--no-ca-names") == 0) {
+        a->no_ca_names = 1;
+        return 1;
+    }
+    if (strcmp(argv[*i], "--post-handshake-auth") == 0) {
+        a->pha = 1;
+        return 1;
+    }
     if (strcmp(argv[*i], "--www") == 0) {
         a->www = 1;
         return 1;
@@ -546,6 +648,14 @@ static int check_args(const struct server_args *a)
     }
     if (a->www && a->echo) {
         cli_usage_error(PROG, "--www and --echo cannot be combined");
+        return -1;
+    }
+    if (a->verify_client != NULL && strcmp(a->verify_client, "none") != 0 && a->n_client_ca == 0) {
+        cli_usage_error(PROG, "--verify-client %s needs --client-ca FILE", a->verify_client);
+        return -1;
+    }
+    if ((a->n_crl > 0 || a->pha) && a->n_client_ca == 0) {
+        cli_usage_error(PROG, "%s needs --client-ca FILE", a->pha ? "--post-handshake-auth" : "--crl");
         return -1;
     }
     return cli_opts_check(&a->tls, PROG);
@@ -575,6 +685,30 @@ static int parse_args(struct server_args *a, int argc, char **argv)
     return check_args(a);
 }
 
+/* --client-ca, --crl, --verify-client, --no-ca-names. 0 or -1 (printed). */
+static int configure_client_auth(mutls_config *cfg, const struct server_args *a)
+{
+    for (int i = 0; i < a->n_client_ca; i++)
+        if (mutls_config_add_client_ca_file(cfg, a->client_ca[i]) != MUTLS_OK) {
+            fprintf(stderr, "%s: --client-ca %s: %s\n", PROG, a->client_ca[i], mutls_config_error(cfg));
+            return -1;
+        }
+    for (int i = 0; i < a->n_crl; i++)
+        if (mutls_config_add_crl_file(cfg, a->crl[i]) != MUTLS_OK) {
+            fprintf(stderr, "%s: --crl %s: %s\n", PROG, a->crl[i], mutls_config_error(cfg));
+            return -1;
+        }
+    if (a->verify_client != NULL)
+        mutls_config_set_verify(cfg, strcmp(a->verify_client, "require") == 0   ? MUTLS_VERIFY_REQUIRE
+                                     : strcmp(a->verify_client, "optional") == 0 ? MUTLS_VERIFY_OPTIONAL
+                                                                                 : MUTLS_VERIFY_NONE);
+    if (a->no_ca_names)
+        mutls_config_set_send_ca_names(cfg, 0);
+    if (a->pha)
+        mutls_config_set_post_handshake_auth(cfg, 1);
+    return 0;
+}
+
 int cli_server_main(int argc, char **argv)
 {
     struct server_args a;
@@ -597,6 +731,11 @@ int cli_server_main(int argc, char **argv)
     s.cfg = cli_opts_build(&a.tls, MUTLS_SERVER, PROG, &status);
     if (s.cfg == NULL)
         return status;
+    if (configure_client_auth(s.cfg, &a) != 0) {
+        mutls_config_free(s.cfg);
+        return CLI_EXIT_FAIL;
+    }
+    s.pha = a.pha;
     status = run_server(&s, a.listen);
     mutls_config_free(s.cfg); /* running connections hold their own */
     return status;

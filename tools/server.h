@@ -19,6 +19,8 @@ struct cli_serve_params {
     const char *peer;        /* the client's address: "127.0.0.1:54321" */
     enum cli_serve_mode mode;
     struct cli_trace *trace; /* NULL: not traced                        */
+    int post_handshake_auth; /* TLS 1.3: ask for a client certificate
+                                after the handshake                      */
 };
 
 /* Handshake on the accepted (blocking) socket fd and serve the

@@ -138,9 +138,14 @@ int mt_buf_reserve(mt_buf *b, size_t extra)
     need = b->len + extra;
     if (need <= b->cap)
         return 0;
-    cap = b->cap ? b->cap : 256;
-    while (cap < need)
-        cap *= 2;
+    /* Grow by half at least (amortised appends), but to what is needed
+     * when that is more: a 16 KiB record gets ~17 KiB, not 32 KiB. */
+    cap = b->cap + b->cap / 2;
+    if (cap < need)
+        cap = need;
+    if (cap < 256)
+        cap = 256;
+    cap = (cap + 1023) & ~(size_t)1023;
     /* Not realloc: the old block may hold secrets and must be wiped. */
     n = malloc(cap);
     if (n == NULL) {
@@ -230,4 +235,14 @@ void mt_buf_consume(mt_buf *b, size_t n)
     memmove(b->data, b->data + n, b->len - n);
     b->len -= n;
     mt_wipe(b->data + b->len, n);
+}
+
+void mt_buf_drop(mt_buf *b, size_t n)
+{
+    if (n >= b->len) {
+        b->len = 0;
+        return;
+    }
+    memmove(b->data, b->data + n, b->len - n);
+    b->len -= n;
 }

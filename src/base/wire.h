@@ -62,7 +62,10 @@ int mt_w_bytes(mt_buf *b, const void *p, size_t n);
 size_t mt_w_open(mt_buf *b, int len_bytes);
 /* Back-patch the prefix opened at off; fails if the body does not fit. */
 int mt_w_close(mt_buf *b, size_t off, int len_bytes);
-/* Drop the first n bytes. */
+/* Drop the first n bytes, wiping what they leave behind. */
 void mt_buf_consume(mt_buf *b, size_t n);
+/* The same without wiping, for bytes that are no secret (ciphertext
+ * already handed to the network). */
+void mt_buf_drop(mt_buf *b, size_t n);
 
 #endif

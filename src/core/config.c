@@ -46,6 +46,9 @@ mutls_config *mutls_config_new(mutls_role role)
         return NULL;
     }
     cfg->verify = role == MUTLS_CLIENT ? MUTLS_VERIFY_REQUIRE : MUTLS_VERIFY_NONE;
+    cfg->verify_depth = 10;
+    cfg->send_ca_names = 1;
+    mt_buf_init(&cfg->ca_names);
     memcpy(cfg->suites, default_suites, sizeof(default_suites));
     cfg->n_suites = sizeof(default_suites) / sizeof(default_suites[0]);
     memcpy(cfg->groups, default_groups, sizeof(default_groups));
@@ -74,6 +77,9 @@ void mutls_config_free(mutls_config *cfg)
     for (size_t i = 0; i < cfg->n_chains; i++)
         mt_cert_chain_free(cfg->chains[i]);
     mt_trust_free(cfg->trust);
+    mt_trust_free(cfg->client_trust);
+    mt_buf_free(&cfg->ca_names);
+    free(cfg->ca_names_text);
     mt_crypto_free(cfg->cx);
     free(cfg->keylog_path);
     pthread_mutex_destroy(&cfg->lock);
@@ -212,8 +218,78 @@ int mutls_config_set_ca_mem(mutls_config *cfg, const char *pem, size_t len)
 
 void mutls_config_set_verify(mutls_config *cfg, mutls_verify_mode mode)
 {
-    if (check_mutable(cfg) == 0)
+    if (check_mutable(cfg) == 0) {
         cfg->verify = mode;
+        cfg->verify_explicit = 1;
+    }
+}
+
+static int ensure_client_trust(mutls_config *cfg)
+{
+    if (cfg->role != MUTLS_SERVER)
+        return mt_fail(&cfg->err, MUTLS_ERR_INVALID_ARGUMENT, MT_NO_ALERT,
+                       "client CAs are a server setting (a client uses its CA file)");
+    if (cfg->client_trust == NULL && (cfg->client_trust = mt_trust_new()) == NULL)
+        return mt_fail(&cfg->err, MUTLS_ERR_INTERNAL, MT_NO_ALERT, "out of memory");
+    /* Client CAs mean mutual TLS: require a certificate unless told not to. */
+    if (!cfg->verify_explicit)
+        cfg->verify = MUTLS_VERIFY_REQUIRE;
+    return 0;
+}
+
+int mutls_config_add_client_ca_file(mutls_config *cfg, const char *path)
+{
+    int ret;
+    if ((ret = check_mutable(cfg)) != 0 || (ret = ensure_client_trust(cfg)) != 0)
+        return ret;
+    return mt_trust_add_file(cfg->client_trust, path, &cfg->err);
+}
+
+int mutls_config_add_client_ca_mem(mutls_config *cfg, const char *pem, size_t len)
+{
+    int ret;
+    if ((ret = check_mutable(cfg)) != 0 || (ret = ensure_client_trust(cfg)) != 0)
+        return ret;
+    return mt_trust_add_pem(cfg->client_trust, pem, len, &cfg->err);
+}
+
+int mutls_config_add_crl_file(mutls_config *cfg, const char *path)
+{
+    int ret;
+    if ((ret = check_mutable(cfg)) != 0)
+        return ret;
+    if (cfg->role == MUTLS_SERVER) {
+        if ((ret = ensure_client_trust(cfg)) != 0)
+            return ret;
+        return mt_trust_add_crl_file(cfg->client_trust, path, &cfg->err);
+    }
+    if ((ret = ensure_trust(cfg)) != 0)
+        return ret;
+    return mt_trust_add_crl_file(cfg->trust, path, &cfg->err);
+}
+
+int mutls_config_set_verify_depth(mutls_config *cfg, int depth)
+{
+    int ret;
+    if ((ret = check_mutable(cfg)) != 0)
+        return ret;
+    if (depth < 1 || depth > 32)
+        return mt_fail(&cfg->err, MUTLS_ERR_INVALID_ARGUMENT, MT_NO_ALERT,
+                       "verify depth must be between 1 and 32");
+    cfg->verify_depth = depth;
+    return 0;
+}
+
+void mutls_config_set_post_handshake_auth(mutls_config *cfg, int on)
+{
+    if (check_mutable(cfg) == 0)
+        cfg->defer_client_auth = on != 0;
+}
+
+void mutls_config_set_send_ca_names(mutls_config *cfg, int on)
+{
+    if (check_mutable(cfg) == 0)
+        cfg->send_ca_names = on != 0;
 }
 
 /* Split a comma-separated list; call fn for each trimmed item. */
@@ -491,7 +567,25 @@ int mt_config_freeze(mutls_config *cfg)
         else if (usable == 0)
             ret = mt_fail(&cfg->err, MUTLS_ERR_CONFIG, MT_NO_ALERT,
                           "no configured cipher suite can be used with the allowed TLS versions");
-        else if (cfg->verify != MUTLS_VERIFY_NONE && cfg->trust == NULL) {
+        else if (cfg->role == MUTLS_SERVER && cfg->verify != MUTLS_VERIFY_NONE &&
+                 cfg->client_trust == NULL)
+            ret = mt_fail(&cfg->err, MUTLS_ERR_CONFIG, MT_NO_ALERT,
+                          "verifying clients needs client CAs (mutls_config_add_client_ca_file)");
+        else if (cfg->role == MUTLS_SERVER && cfg->client_trust != NULL) {
+            /* The names sent in CertificateRequest, computed once. */
+            size_t count = 0;
+            /* Names beyond what a message can carry: send none. */
+            if (mt_trust_ca_names(cfg->client_trust, &cfg->ca_names, &count) != 0)
+                mt_buf_reset(&cfg->ca_names);
+            if ((cfg->ca_names_text = mt_trust_ca_names_text(cfg->client_trust)) == NULL)
+                ret = mt_fail(&cfg->err, MUTLS_ERR_INTERNAL, MT_NO_ALERT,
+                              "could not list the client CAs' names");
+            else if (count == 0 && cfg->ca_names.len == 0 && cfg->ca_names_text[0] == '\0')
+                ret = mt_fail(&cfg->err, MUTLS_ERR_CONFIG, MT_NO_ALERT,
+                              "the client CA files hold no CA certificate");
+        }
+        if (ret == 0 && cfg->role == MUTLS_CLIENT && cfg->verify != MUTLS_VERIFY_NONE &&
+            cfg->trust == NULL) {
             if ((cfg->trust = mt_trust_new()) == NULL)
                 ret = mt_fail(&cfg->err, MUTLS_ERR_INTERNAL, MT_NO_ALERT, "out of memory");
             else

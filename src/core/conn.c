@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/peer.h"
 #include "tls12/tls12.h"
 #include "tls13/handshake.h"
 
@@ -19,6 +20,7 @@ mutls_conn *mutls_conn_new(mutls_config *cfg)
     c->alert_sent = c->alert_received = -1;
     c->fd = -1;
     mt_record_init(&c->rec);
+    c->rec.rng = &cfg->rng;
     mt_buf_init(&c->hs_in);
     mt_buf_init(&c->scratch);
     mt_buf_init(&c->app_in);
@@ -48,8 +50,10 @@ void mutls_conn_free(mutls_conn *c)
     free(c->alpn);
     free(c->sni);
     free(c->server_name);
-    free(c->peer_subject);
-    free(c->peer_issuer);
+    mt_peer_free(c->peer);
+    free(c->client_auth_note);
+    mt_hash_free(c->pha_base);
+    mt_hash_free(c->pha_transcript);
     mutls_config_free(c->cfg);
     free(c);
 }
@@ -136,9 +140,11 @@ static int handle_alert(mutls_conn *c, const uint8_t *p, size_t n)
     if (p[1] == MT_ALERT_USER_CANCELED || (p[0] == 1 && c->version == MUTLS_TLS1_2))
         return 0;
     c->alert_received = p[1];
-    return mt_conn_fail(c, MUTLS_ERR_ALERT_RECEIVED, MT_NO_ALERT, "peer sent alert %s (%u)%s",
-                        mutls_alert_name(p[1]) ? mutls_alert_name(p[1]) : "unknown", p[1],
-                        c->state != MT_ST_CONNECTED ? " during the handshake" : "");
+    mt_conn_fail(c, MUTLS_ERR_ALERT_RECEIVED, MT_NO_ALERT, "peer sent alert %s (%u)%s",
+                 mutls_alert_name(p[1]) ? mutls_alert_name(p[1]) : "unknown", p[1],
+                 c->state != MT_ST_CONNECTED ? " during the handshake" : "");
+    mt_explain_client_auth_alert(c, p[1]);
+    return c->err.code;
 }
 
 static int handle_ccs(mutls_conn *c, const uint8_t *p, size_t n)
@@ -148,6 +154,7 @@ static int handle_ccs(mutls_conn *c, const uint8_t *p, size_t n)
     /* RFC 8446 section 5: one byte 0x01, only during the handshake (after
      * the first ClientHello), otherwise unexpected_message. */
     if (n != 1 || p[0] != 1 || c->hs == NULL || c->state == MT_ST_S_WAIT_CH ||
+        c->state == MT_ST_CONNECTED ||
         c->state == MT_ST_START || c->rec.rd.seq != 0 || c->hs->ccs_received)
         return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_UNEXPECTED_MESSAGE,
                             "unexpected change_cipher_spec record");
@@ -263,7 +270,7 @@ size_t mutls_conn_take(mutls_conn *c, uint8_t *out, size_t cap)
     if (n == 0)
         return 0;
     memcpy(out, c->rec.out.data, n);
-    mt_buf_consume(&c->rec.out, n);
+    mt_buf_drop(&c->rec.out, n);
     return n;
 }
 
@@ -275,7 +282,7 @@ const uint8_t *mutls_conn_peek_output(const mutls_conn *c, size_t *len)
 
 void mutls_conn_consume_output(mutls_conn *c, size_t n)
 {
-    mt_buf_consume(&c->rec.out, n);
+    mt_buf_drop(&c->rec.out, n);
 }
 
 int mutls_conn_handshake(mutls_conn *c)
@@ -362,6 +369,10 @@ int mutls_conn_key_update(mutls_conn *c, int request_peer)
         return c->err.code;
     if (c->state != MT_ST_CONNECTED || c->close_sent)
         return MUTLS_ERR_INVALID_ARGUMENT;
+    /* TLS 1.2 has no KeyUpdate (and no renegotiation in mutls): nothing
+     * is sent, the connection carries on. */
+    if (c->version != MUTLS_TLS1_3)
+        return MUTLS_ERR_INVALID_ARGUMENT;
     if (mt_send_key_update(c, request_peer) != 0)
         return freeze(c);
     return 0;
@@ -404,9 +415,10 @@ int mutls_conn_is_resumed(const mutls_conn *c)
 }
 uint64_t mutls_conn_key_updates_sent(const mutls_conn *c) { return c->ku_sent; }
 uint64_t mutls_conn_key_updates_received(const mutls_conn *c) { return c->ku_received; }
-const char *mutls_conn_peer_subject(const mutls_conn *c) { return c->peer_subject; }
-const char *mutls_conn_peer_issuer(const mutls_conn *c) { return c->peer_issuer; }
-int mutls_conn_peer_verified(const mutls_conn *c) { return c->peer_verified; }
+const mutls_peer *mutls_conn_peer(const mutls_conn *c) { return c->peer; }
+const char *mutls_conn_peer_subject(const mutls_conn *c) { return mutls_peer_subject(c->peer); }
+const char *mutls_conn_peer_issuer(const mutls_conn *c) { return mutls_peer_issuer(c->peer); }
+int mutls_conn_peer_verified(const mutls_conn *c) { return mutls_peer_verified(c->peer); }
 int mutls_conn_error_code(const mutls_conn *c) { return c->err.code; }
 const char *mutls_conn_error(const mutls_conn *c) { return c->err.msg; }
 int mutls_conn_alert_sent(const mutls_conn *c) { return c->alert_sent; }

@@ -30,6 +30,13 @@ struct mutls_config {
     mt_trust *trust;         /* NULL until set or frozen */
     int trust_explicit;      /* a CA file/dir/mem was given */
     mutls_verify_mode verify;
+    int verify_explicit;     /* set by mutls_config_set_verify */
+    mt_trust *client_trust;  /* server: CAs for client certificates */
+    int verify_depth;
+    int send_ca_names;
+    int defer_client_auth;   /* TLS 1.3: ask after the handshake */
+    mt_buf ca_names;         /* server: DistinguishedName list (frozen) */
+    char *ca_names_text;     /* the same, for messages */
     uint16_t suites[MT_MAX_SUITES];
     size_t n_suites;
     uint16_t groups[MT_MAX_GROUPS];
@@ -69,6 +76,8 @@ enum {
     MT_ST_S_WAIT_CH,
     MT_ST_S_WAIT_CH2,
     MT_ST_S_WAIT_FINISHED,
+    MT_ST_S_WAIT_CERT, /* client Certificate (mTLS) */
+    MT_ST_S_WAIT_CV,   /* client CertificateVerify */
     /* TLS 1.2 client */
     MT_ST_C12_WAIT_CERT,
     MT_ST_C12_WAIT_SKE,
@@ -77,7 +86,9 @@ enum {
     MT_ST_C12_WAIT_CCS,
     MT_ST_C12_WAIT_FINISHED,
     /* TLS 1.2 server */
+    MT_ST_S12_WAIT_CERT,
     MT_ST_S12_WAIT_CKE,
+    MT_ST_S12_WAIT_CV,
     MT_ST_S12_WAIT_CCS,
     MT_ST_S12_WAIT_FINISHED,
     /* both */
@@ -123,7 +134,7 @@ typedef struct mt_handshake {
     uint64_t offered; /* client: extension descriptor bits sent in CH */
     const mt_cert_chain *chain; /* the chain we present (if any) */
     const mt_sig_scheme *client_sig; /* client: scheme for its CertificateVerify */
-    int cert_requested;         /* client: server sent CertificateRequest */
+    int cert_requested;         /* CertificateRequest sent (server) / received (client) */
     uint8_t cr_context[255];
     size_t cr_context_len;
     mt_x509 *peer_leaf; /* until CertificateVerify is checked */
@@ -173,9 +184,19 @@ struct mutls_conn {
     mt_buf app_in;
     size_t app_in_off;
     int close_sent, close_received, eof;
-    /* peer certificate */
-    char *peer_subject, *peer_issuer;
-    int peer_verified;
+    /* the peer's certificate: identity and verdict */
+    mutls_peer *peer;
+    /* client: what the server asked for and what we sent, to explain a
+     * rejection that arrives as an alert */
+    char *client_auth_note;
+    /* TLS 1.3 post-handshake authentication (RFC 8446 4.6.2) */
+    int pha_offered;        /* client offered post_handshake_auth */
+    mt_hash *pha_base;      /* transcript through the client Finished */
+    mt_hash *pha_transcript; /* the exchange in progress */
+    uint8_t pha_context[16];
+    size_t pha_context_len;
+    int pha_stage;          /* server: 1 Certificate, 2 CertificateVerify, 3 Finished */
+    mt_x509 *pha_leaf;
     /* fd adapter */
     int fd;
     short io_events;

@@ -45,6 +45,8 @@ size_t mt_hash_size(mt_hash_id h);
 typedef struct mt_hash mt_hash;
 mt_hash *mt_hash_new(const mt_crypto *cx, mt_hash_id h);
 void mt_hash_free(mt_hash *hc);
+/* An independent copy of the running hash (post-handshake transcripts). */
+mt_hash *mt_hash_dup(const mt_hash *hc);
 int mt_hash_update(mt_hash *hc, const uint8_t *p, size_t n) MT_MUST;
 /* The digest of everything so far; the running hash continues. */
 int mt_hash_peek(const mt_hash *hc, uint8_t *out) MT_MUST;

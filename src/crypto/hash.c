@@ -52,6 +52,22 @@ mt_hash *mt_hash_new(const mt_crypto *cx, mt_hash_id h)
     return hc;
 }
 
+mt_hash *mt_hash_dup(const mt_hash *src)
+{
+    mt_hash *hc = calloc(1, sizeof(*hc));
+    if (hc == NULL)
+        return NULL;
+    hc->id = src->id;
+    hc->ctx = EVP_MD_CTX_new();
+    hc->scratch = EVP_MD_CTX_new();
+    if (hc->ctx == NULL || hc->scratch == NULL || EVP_MD_CTX_copy_ex(hc->ctx, src->ctx) != 1) {
+        mt_hash_free(hc);
+        ERR_clear_error();
+        return NULL;
+    }
+    return hc;
+}
+
 void mt_hash_free(mt_hash *hc)
 {
     if (hc == NULL)

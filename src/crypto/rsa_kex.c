@@ -64,5 +64,11 @@ int mt_rsa_decrypt_premaster(const mt_crypto *cx, const mt_pkey *key, const uint
         ok = 1;
     EVP_PKEY_CTX_free(ctx);
     ERR_clear_error();
+    /* The decryption itself fails for a ciphertext that is not a number
+     * below the modulus (RSA_R_DATA_TOO_LARGE_FOR_MODULUS): that too is a
+     * bad ciphertext, answered with a random premaster like the others,
+     * never with an alert of its own (RFC 5246 7.4.7.1). */
+    if (!ok)
+        ok = RAND_priv_bytes_ex(mt_crypto_libctx(cx), pms, 48, 0) == 1;
     return ok ? 0 : -1;
 }

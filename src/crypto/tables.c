@@ -123,8 +123,23 @@ const char *mutls_cipher_suite_name(uint16_t suite)
 
 const char *mutls_group_name(uint16_t group)
 {
+    /* Groups peers offer that mutls does not implement still get their
+     * IANA name, so that traces and errors read well. */
+    static const struct {
+        uint16_t code;
+        const char *name;
+    } others[] = {
+        {0x0019, "secp521r1"}, {0x001e, "x448"},      {0x0100, "ffdhe2048"},
+        {0x0101, "ffdhe3072"}, {0x0102, "ffdhe4096"}, {0x0103, "ffdhe6144"},
+        {0x0104, "ffdhe8192"}, {0x6399, "X25519Kyber768Draft00"}, {0x11ec, "X25519MLKEM768"},
+    };
     const mt_group *g = mt_group_find(group);
-    return g != NULL ? g->name : NULL;
+    if (g != NULL)
+        return g->name;
+    for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+        if (others[i].code == group)
+            return others[i].name;
+    return NULL;
 }
 
 const char *mutls_sig_scheme_name(uint16_t scheme)

@@ -84,6 +84,8 @@ typedef struct mt_exts {
     size_t cookie_len;
     uint16_t record_size_limit;
     int point_uncompressed; /* ec_point_formats lists uncompressed */
+    const uint8_t *ca_names; /* certificate_authorities: DistinguishedName list */
+    size_t ca_names_len;
 } mt_exts;
 
 typedef int (*mt_ext_parse_fn)(mt_reader *body, uint32_t msg, mt_exts *out, mt_error *e);
@@ -142,6 +144,8 @@ int mt_ext_parse_supported_versions(mt_reader *r, uint32_t msg, mt_exts *x, mt_e
 int mt_ext_parse_cookie(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e);
 int mt_ext_parse_record_size_limit(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e);
 int mt_ext_parse_ignored(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e);
+int mt_ext_parse_certificate_authorities(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e);
+int mt_ext_write_certificate_authorities(mt_buf *b, const uint8_t *names, size_t len);
 int mt_ext_parse_ec_point_formats(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e);
 int mt_ext_parse_empty(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e);
 int mt_ext_parse_renegotiation_info(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e);

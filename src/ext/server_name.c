@@ -25,7 +25,9 @@ int mt_ext_parse_server_name(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e
     mt_reader list, name;
     int have_host = 0;
 
-    if (msg == MT_IN_EE) { /* the server's acknowledgement is empty */
+    /* The server's acknowledgement is empty: in EncryptedExtensions (TLS
+     * 1.3), in the ServerHello (TLS 1.2, RFC 6066 section 3). */
+    if (msg == MT_IN_EE || msg == MT_IN_SH12) {
         x->sni_empty = 1;
         return mt_r_left(r) == 0 ? 0 : mt_ext_malformed(e, "server_name");
     }

@@ -43,7 +43,7 @@ int mutls_io_flush(mutls_conn *c)
             }
             return io_fail(c, "send");
         }
-        mt_buf_consume(&c->rec.out, (size_t)n);
+        mt_buf_drop(&c->rec.out, (size_t)n);
     }
     return 0;
 }

@@ -86,13 +86,17 @@ static void put_u64(uint8_t *p, uint64_t v)
         p[i] = (uint8_t)v;
 }
 
-/* TLS 1.2 additional data / MAC header: seq_num, type, version, length. */
-static void tls12_header(uint8_t ad[13], uint64_t seq, uint8_t type, size_t len)
+/* TLS 1.2 additional data / MAC header: seq_num, type, version, length.
+ * The version is the record's own (RFC 5246 6.2.3.1 and 6.2.3.3:
+ * TLSCompressed.version), as sent or as received, so that the header's
+ * version bytes are authenticated like its type. */
+static void tls12_header(uint8_t ad[13], uint64_t seq, uint8_t type, const uint8_t version[2],
+                         size_t len)
 {
     put_u64(ad, seq);
     ad[8] = type;
-    ad[9] = 3;
-    ad[10] = 3;
+    ad[9] = version[0];
+    ad[10] = version[1];
     ad[11] = (uint8_t)(len >> 8);
     ad[12] = (uint8_t)len;
 }
@@ -146,11 +150,11 @@ static int seal(mt_record *r, mt_rec_dir *w, uint8_t type, uint8_t *hdr, uint8_t
         memcpy(nonce, w->iv, 4);
         put_u64(nonce + 4, w->seq);
         memcpy(body, nonce + 4, 8);
-        tls12_header(ad, w->seq, type, len);
+        tls12_header(ad, w->seq, type, hdr + 1, len);
         return mt_aead_seal(w->aead, nonce, ad, 13, body + 8, len, body + 8);
     case MT_PROT_TLS12_CHACHA:
         make_nonce(w, nonce);
-        tls12_header(ad, w->seq, type, len);
+        tls12_header(ad, w->seq, type, hdr + 1, len);
         return mt_aead_seal(w->aead, nonce, ad, 13, body, len, body);
     case MT_PROT_TLS12_CBC:
     case MT_PROT_TLS12_CBC_ETM: {
@@ -162,7 +166,7 @@ static int seal(mt_record *r, mt_rec_dir *w, uint8_t type, uint8_t *hdr, uint8_t
         if (mt_random(r->rng, iv, MT_CBC_BLOCK) != 0)
             return -1;
         total = len;
-        tls12_header(ad, w->seq, type, len);
+        tls12_header(ad, w->seq, type, hdr + 1, len);
         if (!etm) {
             if (mt_mac_start(w->mac) != 0 || mt_mac_update(w->mac, ad, 13) != 0 ||
                 mt_mac_update(w->mac, data, len) != 0 || mt_mac_finish(w->mac, data + len) != 0)
@@ -175,7 +179,7 @@ static int seal(mt_record *r, mt_rec_dir *w, uint8_t type, uint8_t *hdr, uint8_t
             return -1;
         if (etm) {
             /* RFC 7366 section 3: MAC over the IV and ciphertext. */
-            tls12_header(ad, w->seq, type, MT_CBC_BLOCK + enc);
+            tls12_header(ad, w->seq, type, hdr + 1, MT_CBC_BLOCK + enc);
             if (mt_mac_start(w->mac) != 0 || mt_mac_update(w->mac, ad, 13) != 0 ||
                 mt_mac_update(w->mac, body, MT_CBC_BLOCK + enc) != 0 ||
                 mt_mac_finish(w->mac, body + MT_CBC_BLOCK + enc) != 0)
@@ -244,7 +248,8 @@ static int bad_mac(mt_error *e)
  * padding and the MAC without branching on, or indexing by, the secret
  * padding length, and with the same hash work whatever it is (Lucky 13:
  * AlFardan and Paterson, 2013). */
-static int open_cbc_mte(mt_rec_dir *d, uint8_t type, uint8_t *p, size_t L, size_t *out_len)
+static int open_cbc_mte(mt_rec_dir *d, uint8_t type, const uint8_t version[2], uint8_t *p,
+                        size_t L, size_t *out_len)
 {
     size_t maclen = d->mac_len, bs = mt_mac_block_size(d->mac);
     uint8_t ad[13], mac[MT_MAX_HASH], got[MT_MAX_HASH];
@@ -265,7 +270,7 @@ static int open_cbc_mte(mt_rec_dir *d, uint8_t type, uint8_t *p, size_t L, size_
     data_len = L - pad - 1 - maclen;
     max_data = L - 1 - maclen;
 
-    tls12_header(ad, d->seq, type, data_len);
+    tls12_header(ad, d->seq, type, version, data_len);
     if (mt_mac_start(d->mac) != 0 || mt_mac_update(d->mac, ad, 13) != 0 ||
         mt_mac_update(d->mac, p, data_len) != 0 || mt_mac_finish(d->mac, mac) != 0)
         return -1;
@@ -289,11 +294,14 @@ static int open_cbc_mte(mt_rec_dir *d, uint8_t type, uint8_t *p, size_t L, size_
     return good ? 0 : -1;
 }
 
-/* Remove protection from a TLS 1.2 record body in place. */
-static int open12(mt_record *r, uint8_t type, uint8_t *body, size_t n, uint8_t **data,
+/* Remove protection from a TLS 1.2 record body in place; hdr is the
+ * record header, body the n bytes after it. */
+static int open12(mt_record *r, const uint8_t *hdr, uint8_t *body, size_t n, uint8_t **data,
                   size_t *len, mt_error *e)
 {
     mt_rec_dir *d = &r->rd;
+    uint8_t type = hdr[0];
+    const uint8_t *version = hdr + 1;
     uint8_t nonce[MT_AEAD_NONCE_LEN], ad[13];
 
     switch (d->prot) {
@@ -302,7 +310,7 @@ static int open12(mt_record *r, uint8_t type, uint8_t *body, size_t n, uint8_t *
             return bad_mac(e);
         memcpy(nonce, d->iv, 4);
         memcpy(nonce + 4, body, 8);
-        tls12_header(ad, d->seq, type, n - 8 - MT_AEAD_TAG_LEN);
+        tls12_header(ad, d->seq, type, version, n - 8 - MT_AEAD_TAG_LEN);
         if (mt_aead_open(d->aead, nonce, ad, 13, body + 8, n - 8, body + 8) != 0)
             return bad_mac(e);
         *data = body + 8;
@@ -312,7 +320,7 @@ static int open12(mt_record *r, uint8_t type, uint8_t *body, size_t n, uint8_t *
         if (n < MT_AEAD_TAG_LEN)
             return bad_mac(e);
         make_nonce(d, nonce);
-        tls12_header(ad, d->seq, type, n - MT_AEAD_TAG_LEN);
+        tls12_header(ad, d->seq, type, version, n - MT_AEAD_TAG_LEN);
         if (mt_aead_open(d->aead, nonce, ad, 13, body, n, body) != 0)
             return bad_mac(e);
         *data = body;
@@ -323,7 +331,7 @@ static int open12(mt_record *r, uint8_t type, uint8_t *body, size_t n, uint8_t *
         size_t c = n - d->mac_len;
         if (n < d->mac_len + 2 * MT_CBC_BLOCK || (c % MT_CBC_BLOCK) != 0)
             return bad_mac(e);
-        tls12_header(ad, d->seq, type, c);
+        tls12_header(ad, d->seq, type, version, c);
         if (mt_mac_start(d->mac) != 0 || mt_mac_update(d->mac, ad, 13) != 0 ||
             mt_mac_update(d->mac, body, c) != 0 || mt_mac_finish(d->mac, mac) != 0 ||
             !mt_ct_equal(mac, body + c, d->mac_len))
@@ -345,8 +353,13 @@ static int open12(mt_record *r, uint8_t type, uint8_t *body, size_t n, uint8_t *
         size_t L = n - MT_CBC_BLOCK;
         if (n < 2 * MT_CBC_BLOCK || (n % MT_CBC_BLOCK) != 0 ||
             mt_cbc_crypt(d->cbc, body, body + MT_CBC_BLOCK, L, body + MT_CBC_BLOCK) != 0 ||
-            open_cbc_mte(d, type, body + MT_CBC_BLOCK, L, len) != 0)
+            open_cbc_mte(d, type, version, body + MT_CBC_BLOCK, L, len) != 0) {
+            /* Like a failed AEAD open: no unauthenticated plaintext is
+             * left in the input buffer. The same work whatever failed. */
+            if (n >= 2 * MT_CBC_BLOCK && (n % MT_CBC_BLOCK) == 0)
+                mt_wipe(body + MT_CBC_BLOCK, L);
             return bad_mac(e);
+        }
         *data = body + MT_CBC_BLOCK;
         return 0;
     }
@@ -397,12 +410,16 @@ int mt_rec_read(mt_record *r, uint8_t *type, uint8_t **data, size_t *len, mt_err
     if (r->rd.seq == UINT64_MAX)
         return bad_mac(e);
     if (prot != MT_PROT_TLS13) {
-        if (open12(r, hdr[0], body, n, data, len, e) != 0)
+        if (open12(r, hdr, body, n, data, len, e) != 0)
             return e->code;
         r->rd.seq++;
-        if (*len > MT_MAX_PLAINTEXT)
+        /* RFC 5246 6.2.1: 2^14 bytes; RFC 8449 4: the record_size_limit
+         * we announced, which in TLS 1.2 counts the plaintext only (one
+         * byte less than recv_inner_max). */
+        if (*len >= r->recv_inner_max)
             return mt_fail(e, MUTLS_ERR_PROTOCOL, MT_ALERT_RECORD_OVERFLOW,
-                           "record plaintext of %zu bytes exceeds the limit", *len);
+                           "record plaintext of %zu bytes exceeds the limit of %zu", *len,
+                           r->recv_inner_max - 1);
         return 1;
     }
 

@@ -56,11 +56,11 @@ typedef struct mt_record {
     size_t in_off;             /* start of unconsumed input in `in` */
     size_t pending;            /* bytes of input used by the last record */
     size_t send_plaintext_max; /* content bytes per record we send */
-    size_t recv_inner_max;     /* TLSInnerPlaintext bytes we accept */
+    size_t recv_inner_max;     /* TLSInnerPlaintext bytes we accept (TLS
+                                * 1.2: plaintext bytes + 1) */
     uint16_t send_version;     /* legacy_record_version */
     int plain_alerts_ok;       /* accept unprotected alerts (handshake) */
-    int tls12;                 /* TLS 1.2 framing rules */
-    const mt_rng *rng;         /* explicit CBC IVs */
+    const mt_rng *rng;         /* explicit CBC IVs (the config's hook) */
 } mt_record;
 
 void mt_record_init(mt_record *r);

@@ -40,6 +40,10 @@ int mt_tls12_client_server_hello(mutls_conn *c, const mt_server_hello *sh, const
                             "ClientHello without it (an attacker may have altered it)");
     if ((ret = mt_exts_check_allowed(&sh->ext, MT_IN_SH12, &c->err)) != 0)
         return ret;
+    if (s != NULL && s->max_version != MUTLS_TLS1_2 && offered_suite(c->cfg, sh->suite))
+        return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
+                            "server chose %s, a TLS 1.3 cipher suite, in a TLS 1.2 ServerHello",
+                            s->name);
     if (s == NULL || s->max_version != MUTLS_TLS1_2 || !offered_suite(c->cfg, sh->suite))
         return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
                             "server chose cipher suite 0x%04x, which was not offered", sh->suite);
@@ -48,7 +52,6 @@ int mt_tls12_client_server_hello(mutls_conn *c, const mt_server_hello *sh, const
                             "server does not accept uncompressed points");
     c->suite = s;
     c->version = MUTLS_TLS1_2;
-    c->rec.tls12 = 1;
     c->ems = mt_exts_has(&sh->ext, MT_EXT_EXTENDED_MASTER_SECRET);
     /* RFC 7366 section 3: only meaningful for CBC suites. */
     c->etm = mt_exts_has(&sh->ext, MT_EXT_ENCRYPT_THEN_MAC) && s->cipher == MT_CIPHER_CBC;
@@ -65,8 +68,12 @@ int mt_tls12_client_server_hello(mutls_conn *c, const mt_server_hello *sh, const
             return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
     }
     if (mt_exts_has(&sh->ext, MT_EXT_RECORD_SIZE_LIMIT)) {
-        size_t lim = sh->ext.record_size_limit;
+        size_t lim = sh->ext.record_size_limit, own = c->cfg->record_size_limit;
         c->rec.send_plaintext_max = lim < MT_MAX_PLAINTEXT ? lim : MT_MAX_PLAINTEXT;
+        /* RFC 8449 section 4: ours (sent, so acknowledged here) applies to
+         * the server's records; in TLS 1.2 it counts plaintext only. */
+        if (own != 0)
+            c->rec.recv_inner_max = (own < MT_MAX_PLAINTEXT ? own : MT_MAX_PLAINTEXT) + 1;
     }
     memcpy(hs->server_random, sh->random, 32);
     /* CertificateVerify signs the messages themselves: keep them. */
@@ -106,7 +113,7 @@ static int handle_certificate(mutls_conn *c, mt_reader *body, const uint8_t *msg
     if (!fits)
         return mt_conn_fail(c, MUTLS_ERR_VERIFY, MT_ALERT_UNSUPPORTED_CERTIFICATE,
                             "server certificate %s has a key that %s cannot use",
-                            c->peer_subject ? c->peer_subject : "?", c->suite->name);
+                            mutls_peer_subject(c->peer), c->suite->name);
     if ((ret = add(c, msg, len)) != 0)
         return ret;
     c->state = c->suite->kx == MT_KX_ECDHE ? MT_ST_C12_WAIT_SKE : MT_ST_C12_WAIT_CR_SHD;

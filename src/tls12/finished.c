@@ -38,8 +38,10 @@ int mt_tls12_check_finished(mutls_conn *c, mt_reader *r)
                             "could not compute Finished");
     ok = mt_ct_equal(vd, got, VERIFY_DATA_LEN);
     mt_wipe(vd, sizeof(vd));
-    /* RFC 5246 7.4.9: a wrong verify_data is decrypt_error. With RSA key
-     * exchange this is also where a bad premaster ciphertext shows. */
+    /* RFC 5246 7.4.9: a wrong verify_data is decrypt_error. A different
+     * premaster secret (a bad RSA ciphertext, an altered key share) or an
+     * altered transcript (extended master secret) gives other keys: the
+     * Finished record then fails authentication first (bad_record_mac). */
     if (!ok)
         return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_DECRYPT_ERROR,
                             "%s Finished does not match the handshake",

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/peer.h"
 #include "tls12/tls12.h"
 
 #define TLS_FALLBACK_SCSV 0x5600             /* RFC 7507 */
@@ -121,7 +122,6 @@ int mt_tls12_server_client_hello(mutls_conn *c, const mt_client_hello *ch, const
     if ((ret = mt_server_choose_alpn(c, ch)) != 0 || (ret = negotiate(c, ch)) != 0)
         return ret;
     c->version = MUTLS_TLS1_2;
-    c->rec.tls12 = 1;
     hs->client_version = ch->legacy_version;
     c->ems = mt_exts_has(&ch->ext, MT_EXT_EXTENDED_MASTER_SECRET);
     c->etm = mt_exts_has(&ch->ext, MT_EXT_ENCRYPT_THEN_MAC) && c->suite->cipher == MT_CIPHER_CBC;
@@ -129,6 +129,8 @@ int mt_tls12_server_client_hello(mutls_conn *c, const mt_client_hello *ch, const
         size_t lim = ch->ext.record_size_limit;
         c->rec.send_plaintext_max = lim < MT_MAX_PLAINTEXT ? lim : MT_MAX_PLAINTEXT;
     }
+    /* The client's CertificateVerify signs the messages themselves. */
+    hs->keep_raw = c->cfg->verify != MUTLS_VERIFY_NONE;
     if (mt_transcript_start_hash(c, c->suite->hash) != 0 || mt_transcript_add(c, msg, len) != 0)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
     if ((ret = mt_tls12_send_server_hello(c, ch)) != 0 ||
@@ -136,9 +138,49 @@ int mt_tls12_server_client_hello(mutls_conn *c, const mt_client_hello *ch, const
         return ret;
     if (c->suite->kx == MT_KX_ECDHE && (ret = mt_tls12_send_server_key_exchange(c)) != 0)
         return ret;
+    if (c->cfg->verify != MUTLS_VERIFY_NONE && (ret = mt_tls12_send_certificate_request(c)) != 0)
+        return ret;
     if ((ret = mt_tls12_send_server_hello_done(c)) != 0)
         return ret;
+    c->state = hs->cert_requested ? MT_ST_S12_WAIT_CERT : MT_ST_S12_WAIT_CKE;
+    return 0;
+}
+
+static int handle_client_certificate(mutls_conn *c, mt_reader *body, const uint8_t *msg,
+                                     size_t len)
+{
+    mt_certificate_msg m;
+    char detail[700];
+    int ret;
+
+    if ((ret = mt_tls12_parse_certificate(c, body, &m)) != 0)
+        return ret;
+    if (m.n == 0) {
+        mt_trace(c, 0, MT_HS_CERTIFICATE, "Certificate", "empty (the client has no certificate)");
+        if ((ret = mt_no_client_certificate(c)) != 0)
+            return ret;
+    } else {
+        if ((ret = mt_accept_peer_chain(c, m.der, m.der_len, m.n, &c->hs->peer_leaf)) != 0)
+            return ret;
+        snprintf(detail, sizeof(detail), "%zu certificate(s), subject %s, issuer %s, verified",
+                 m.n, mutls_peer_subject(c->peer), mutls_peer_issuer(c->peer));
+        mt_trace(c, 0, MT_HS_CERTIFICATE, "Certificate", detail);
+    }
+    if (mt_transcript_add(c, msg, len) != 0)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
     c->state = MT_ST_S12_WAIT_CKE;
+    return 0;
+}
+
+static int handle_client_certificate_verify(mutls_conn *c, mt_reader *body, const uint8_t *msg,
+                                            size_t len)
+{
+    int ret;
+    if ((ret = mt_tls12_check_certificate_verify(c, body)) != 0)
+        return ret;
+    if (mt_transcript_add(c, msg, len) != 0)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
+    c->state = MT_ST_S12_WAIT_CCS;
     return 0;
 }
 
@@ -156,8 +198,9 @@ static int handle_client_key_exchange(mutls_conn *c, mt_reader *body, const uint
                                  "transcript failure");
     }
     mt_wipe(pms, sizeof(pms));
+    /* A client that sent a certificate proves it holds the key next. */
     if (ret == 0)
-        c->state = MT_ST_S12_WAIT_CCS;
+        c->state = c->hs->peer_leaf != NULL ? MT_ST_S12_WAIT_CV : MT_ST_S12_WAIT_CCS;
     return ret;
 }
 
@@ -177,7 +220,9 @@ static int handle_finished(mutls_conn *c, mt_reader *body, const uint8_t *msg, s
 }
 
 const mt_transition mt_tls12_server_table[] = {
+    {MT_ST_S12_WAIT_CERT, MT_HS_CERTIFICATE, handle_client_certificate},
     {MT_ST_S12_WAIT_CKE, MT_HS_CLIENT_KEY_EXCHANGE, handle_client_key_exchange},
+    {MT_ST_S12_WAIT_CV, MT_HS_CERTIFICATE_VERIFY, handle_client_certificate_verify},
     {MT_ST_S12_WAIT_FINISHED, MT_HS_FINISHED, handle_finished},
     {MT_ST_CONNECTED, MT_HS_CLIENT_HELLO, mt_tls12_refuse_renegotiation},
 };

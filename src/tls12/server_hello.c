@@ -44,11 +44,17 @@ int mt_tls12_send_server_hello(mutls_conn *c, const mt_client_hello *ch)
         memcpy(one + 1, c->alpn, n);
         mt_ext_write_alpn(b, one, n + 1);
     }
-    /* RFC 8449 section 4: in TLS 1.2 the limit excludes the type byte. */
-    if (mt_exts_has(&ch->ext, MT_EXT_RECORD_SIZE_LIMIT))
-        mt_ext_write_record_size_limit(b, c->cfg->record_size_limit
-                                              ? (uint16_t)(c->cfg->record_size_limit - 1)
-                                              : MT_MAX_PLAINTEXT);
+    /* RFC 8449 section 4: in TLS 1.2 the limit excludes the type byte
+     * (our configured limit counts it, as in TLS 1.3), and no value below
+     * 64 may be sent. The record layer holds the client to it. */
+    if (mt_exts_has(&ch->ext, MT_EXT_RECORD_SIZE_LIMIT)) {
+        uint16_t own = c->cfg->record_size_limit ? (uint16_t)(c->cfg->record_size_limit - 1)
+                                                 : MT_MAX_PLAINTEXT;
+        if (own < 64)
+            own = 64;
+        mt_ext_write_record_size_limit(b, own);
+        c->rec.recv_inner_max = (size_t)own + 1;
+    }
     mt_w_close(b, ext, 2);
     if (b->err)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");

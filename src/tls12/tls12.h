@@ -57,6 +57,9 @@ int mt_tls12_parse_client_key_exchange(mutls_conn *c, mt_reader *r, uint8_t *pms
                                        size_t *pms_len) MT_MUST;
 int mt_tls12_parse_certificate_request(mutls_conn *c, mt_reader *r) MT_MUST;
 int mt_tls12_send_certificate_verify(mutls_conn *c) MT_MUST;
+int mt_tls12_send_certificate_request(mutls_conn *c) MT_MUST;
+/* Server: the client's CertificateVerify over every message so far. */
+int mt_tls12_check_certificate_verify(mutls_conn *c, mt_reader *r) MT_MUST;
 int mt_tls12_send_finished(mutls_conn *c) MT_MUST;
 int mt_tls12_check_finished(mutls_conn *c, mt_reader *r) MT_MUST;
 int mt_tls12_send_ccs(mutls_conn *c) MT_MUST;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/peer.h"
 #include "tls12/tls12.h"
 #include "tls13/handshake.h"
 
@@ -91,8 +92,11 @@ static int handle_hello_retry_request(mutls_conn *c, const mt_server_hello *sh, 
     c->did_hrr = 1;
     if (mt_transcript_replace_with_message_hash(c) != 0 || mt_transcript_add(c, msg, len) != 0)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
-    snprintf(detail, sizeof(detail), "HelloRetryRequest: suite=%s group=%s%s", c->suite->name,
-             mutls_group_name(hs->hrr_group), hs->cookie.len ? " cookie" : "");
+    if (mt_exts_has(&sh->ext, MT_EXT_KEY_SHARE))
+        snprintf(detail, sizeof(detail), "version=TLSv1.3 suite=%s group=%s%s", c->suite->name,
+                 mutls_group_name(hs->hrr_group), hs->cookie.len ? " cookie" : "");
+    else
+        snprintf(detail, sizeof(detail), "version=TLSv1.3 suite=%s cookie only", c->suite->name);
     mt_trace(c, 0, MT_HS_SERVER_HELLO, "HelloRetryRequest", detail);
     /* RFC 8446 D.4: in compatibility mode, CCS before the second flight. */
     if (c->cfg->middlebox_compat && (ret = mt_send_ccs(c)) != 0)
@@ -204,73 +208,29 @@ static int handle_encrypted_extensions(mutls_conn *c, mt_reader *body, const uin
 static int handle_certificate_request(mutls_conn *c, mt_reader *body, const uint8_t *msg,
                                       size_t len)
 {
-    mt_reader ctx, ext;
     mt_exts x;
-    memset(&x, 0, sizeof(x));
-    if (mt_r_vec(body, 1, 0, 255, &ctx) != 0 || mt_r_vec(body, 2, 2, 0xffff, &ext) != 0 ||
-        mt_r_done(body) != 0)
-        return MT_DECODE_ERROR(c, "CertificateRequest");
-    if (mt_exts_parse(&ext, MT_IN_CR, ~0ull, &x, &c->err) != 0)
-        return c->err.code;
-    /* RFC 8446 section 4.3.2: signature_algorithms must be present. */
-    if (!mt_exts_has(&x, MT_EXT_SIGNATURE_ALGORITHMS))
-        return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_MISSING_EXTENSION,
-                            "CertificateRequest without signature_algorithms");
-    c->hs->cert_requested = 1;
-    memcpy(c->hs->cr_context, ctx.p, ctx.len);
-    c->hs->cr_context_len = ctx.len;
-    /* Remember which of our chains (if any) the server can accept. */
-    c->hs->chain = NULL;
-    c->sig_scheme = 0;
-    for (size_t i = 0; i < c->cfg->n_chains && c->hs->chain == NULL; i++)
-        for (size_t j = 0; j < c->cfg->n_sigs && c->hs->chain == NULL; j++) {
-            const mt_sig_scheme *s = mt_sig_scheme_find(c->cfg->sigs[j]);
-            int allowed = 0;
-            for (size_t k = 0; k < x.n_sigs; k++)
-                allowed |= x.sigs[k] == c->cfg->sigs[j];
-            if (allowed && s && s->handshake_ok && mt_sig_scheme_fits_key(s, c->cfg->chains[i]->key)) {
-                c->hs->chain = c->cfg->chains[i];
-                c->hs->client_sig = s;
-            }
-        }
+    int ret;
+    if ((ret = mt_parse_certificate_request(c, body, &x)) != 0)
+        return ret;
+    /* RFC 8446 section 4.3.2: empty context during the handshake. */
+    if (c->hs->cr_context_len != 0)
+        return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
+                            "CertificateRequest in the handshake has a non-empty context");
     if (mt_transcript_add(c, msg, len) != 0)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
-    mt_trace(c, 0, MT_HS_CERTIFICATE_REQUEST, "CertificateRequest",
-             c->hs->chain ? "client certificate requested" : "client certificate requested (none fits: sending an empty Certificate)");
     c->state = MT_ST_C_WAIT_CERT;
     return 0;
 }
 
 int mt_client_check_server_chain(mutls_conn *c, const mt_certificate_msg *m)
 {
-    mt_x509 *leaf = NULL;
-    int ret;
-
-    if (c->cfg->verify != MUTLS_VERIFY_NONE) {
-        mt_verify_params p = {c->server_name, mt_config_now(c->cfg), 1};
-        if ((ret = mt_verify_chain(c->cfg->trust, m->der, m->der_len, m->n, &p, "server", &leaf,
-                                   &c->err)) != 0) {
-            /* keep what we saw for the application's logs */
-            mt_x509 *seen = NULL;
-            if (mt_x509_from_der(m->der[0], m->der_len[0], &seen) == 0) {
-                c->peer_subject = mt_x509_subject(seen);
-                c->peer_issuer = mt_x509_issuer(seen);
-                mt_x509_free(seen);
-            }
-            return ret;
-        }
-        c->peer_verified = 1;
-    } else if (mt_x509_from_der(m->der[0], m->der_len[0], &leaf) != 0) {
-        return mt_conn_fail(c, MUTLS_ERR_VERIFY, MT_ALERT_BAD_CERTIFICATE,
-                            "server certificate could not be parsed");
-    }
-    c->hs->peer_leaf = leaf;
-    c->peer_subject = mt_x509_subject(leaf);
-    c->peer_issuer = mt_x509_issuer(leaf);
     char detail[700];
+    int ret = mt_accept_peer_chain(c, m->der, m->der_len, m->n, &c->hs->peer_leaf);
+    if (ret != 0)
+        return ret;
     snprintf(detail, sizeof(detail), "%zu certificate(s), subject %s, issuer %s%s", m->n,
-             c->peer_subject ? c->peer_subject : "?", c->peer_issuer ? c->peer_issuer : "?",
-             c->peer_verified ? ", verified" : ", NOT verified (verification disabled)");
+             mutls_peer_subject(c->peer), mutls_peer_issuer(c->peer),
+             mutls_peer_verified(c->peer) ? ", verified" : ", NOT verified (verification disabled)");
     mt_trace(c, 0, MT_HS_CERTIFICATE, "Certificate", detail);
     return 0;
 }
@@ -334,6 +294,21 @@ static int handle_finished(mutls_conn *c, mt_reader *body, const uint8_t *msg, s
         return ret;
     if (c->cfg->middlebox_compat && (ret = mt_send_ccs(c)) != 0)
         return ret;
+    if ((ret = mt_send_client_auth(c, hs->c_hs_secret)) != 0 ||
+        (ret = mt_install_secret(c, 1, c->c_ap_secret)) != 0)
+        return ret;
+    /* Post-handshake authentication continues this transcript. */
+    if (c->pha_offered && (c->pha_base = mt_hash_dup(hs->transcript)) == NULL)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
+    c->state = MT_ST_CONNECTED;
+    mt_hs_free(c);
+    return 0;
+}
+
+int mt_send_client_auth(mutls_conn *c, const uint8_t *base_key)
+{
+    mt_handshake *hs = c->hs;
+    int ret;
     if (hs->cert_requested) {
         if ((ret = mt_send_certificate(c, hs->chain)) != 0)
             return ret;
@@ -341,10 +316,28 @@ static int handle_finished(mutls_conn *c, mt_reader *body, const uint8_t *msg, s
             (ret = mt_send_certificate_verify(c, hs->chain->key, hs->client_sig)) != 0)
             return ret;
     }
-    if ((ret = mt_send_finished(c, hs->c_hs_secret)) != 0 ||
-        (ret = mt_install_secret(c, 1, c->c_ap_secret)) != 0)
+    return mt_send_finished(c, base_key);
+}
+
+/* RFC 8446 section 4.6.2: a CertificateRequest after the handshake, which
+ * we invited with post_handshake_auth. Answered at once, on a transcript
+ * that continues the handshake's. */
+static int handle_post_handshake_request(mutls_conn *c, mt_reader *body, const uint8_t *msg,
+                                         size_t len)
+{
+    mt_exts x;
+    int ret;
+    if (!c->pha_offered || c->pha_base == NULL)
+        return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_UNEXPECTED_MESSAGE,
+                            "post-handshake CertificateRequest, which this client did not offer");
+    if (mt_hs_new(c) != 0 || (c->hs->transcript = mt_hash_dup(c->pha_base)) == NULL)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
+    if ((ret = mt_parse_certificate_request(c, body, &x)) != 0)
         return ret;
-    c->state = MT_ST_CONNECTED;
+    if (mt_transcript_add(c, msg, len) != 0)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
+    if ((ret = mt_send_client_auth(c, c->c_ap_secret)) != 0)
+        return ret;
     mt_hs_free(c);
     return 0;
 }
@@ -359,6 +352,7 @@ const mt_transition mt_tls13_client_table[] = {
     {MT_ST_C_WAIT_FINISHED, MT_HS_FINISHED, handle_finished},
     {MT_ST_CONNECTED, MT_HS_NEW_SESSION_TICKET, mt_handle_new_session_ticket},
     {MT_ST_CONNECTED, MT_HS_KEY_UPDATE, mt_handle_key_update},
+    {MT_ST_CONNECTED, MT_HS_CERTIFICATE_REQUEST, handle_post_handshake_request},
 };
 const size_t mt_tls13_client_table_count =
     sizeof(mt_tls13_client_table) / sizeof(mt_tls13_client_table[0]);

@@ -131,6 +131,11 @@ int mt_send_client_hello(mutls_conn *c)
         mt_ext_write_record_size_limit(b, cfg->record_size_limit);
         OFFER(c, MT_EXT_RECORD_SIZE_LIMIT);
     }
+    /* RFC 8446 4.2.6: let the server ask for our certificate later. */
+    if (offer13 && cfg->n_chains > 0) {
+        mt_ext_write_empty(b, MT_EXT_POST_HANDSHAKE_AUTH);
+        c->pha_offered = 1;
+    }
     if (hs->cookie.len > 0) /* RFC 8446 4.2.2: echo the HRR's cookie */
         mt_ext_write_cookie(b, hs->cookie.data, hs->cookie.len);
     mt_w_close(b, ext, 2);

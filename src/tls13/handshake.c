@@ -138,6 +138,11 @@ size_t mt_msg_begin(mutls_conn *c, uint8_t type)
 
 int mt_msg_send(mutls_conn *c, size_t len_off, const char *detail)
 {
+    return mt_msg_send_as(c, len_off, NULL, detail);
+}
+
+int mt_msg_send_as(mutls_conn *c, size_t len_off, const char *name, const char *detail)
+{
     mt_buf *b = &c->scratch;
     int ret;
     if (mt_w_close(b, len_off, 3) != 0)
@@ -147,7 +152,7 @@ int mt_msg_send(mutls_conn *c, size_t len_off, const char *detail)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
     if ((ret = mt_rec_write(&c->rec, MT_CT_HANDSHAKE, b->data, b->len, &c->err)) != 0)
         return ret;
-    mt_trace(c, 1, b->data[0], mt_hs_type_name(b->data[0]), detail);
+    mt_trace(c, 1, b->data[0], name ? name : mt_hs_type_name(b->data[0]), detail);
     return 0;
 }
 

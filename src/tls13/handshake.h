@@ -46,6 +46,8 @@ int mt_transcript_replace_with_message_hash(mutls_conn *c) MT_MUST;
 size_t mt_msg_begin(mutls_conn *c, uint8_t type);
 /* Close it, add it to the transcript, queue it, trace it. */
 int mt_msg_send(mutls_conn *c, size_t len_off, const char *detail) MT_MUST;
+/* The same, traced under another name (HelloRetryRequest). */
+int mt_msg_send_as(mutls_conn *c, size_t len_off, const char *name, const char *detail) MT_MUST;
 
 /* Feed handshake record content; dispatches whole messages. */
 int mt_hs_receive(mutls_conn *c, const uint8_t *data, size_t len) MT_MUST;
@@ -116,6 +118,22 @@ int mt_check_certificate_verify(mutls_conn *c, mt_reader *r, const mt_pkey *peer
 
 int mt_send_finished(mutls_conn *c, const uint8_t *base_key) MT_MUST;
 int mt_check_finished(mutls_conn *c, mt_reader *r, const uint8_t *base_key) MT_MUST;
+
+int mt_send_certificate_request(mutls_conn *c) MT_MUST;
+/* Server: the client's Certificate and CertificateVerify (client_auth.c). */
+int mt_server_handle_client_certificate(mutls_conn *c, mt_reader *body, const uint8_t *msg,
+                                        size_t len) MT_MUST;
+int mt_server_handle_client_certificate_verify(mutls_conn *c, mt_reader *body,
+                                               const uint8_t *msg, size_t len) MT_MUST;
+int mt_server_pha_certificate(mutls_conn *c, mt_reader *body, const uint8_t *msg, size_t len) MT_MUST;
+int mt_server_pha_certificate_verify(mutls_conn *c, mt_reader *body, const uint8_t *msg,
+                                     size_t len) MT_MUST;
+int mt_server_pha_finished(mutls_conn *c, mt_reader *body, const uint8_t *msg, size_t len) MT_MUST;
+/* Client side: parse, remember the context and choose our chain. */
+int mt_parse_certificate_request(mutls_conn *c, mt_reader *body, mt_exts *x) MT_MUST;
+/* Client: answer a CertificateRequest (Certificate, CertificateVerify when
+ * a chain fits) with the traffic secret that keys its Finished. */
+int mt_send_client_auth(mutls_conn *c, const uint8_t *base_key) MT_MUST;
 
 /* Client: verify the server's chain (per the configuration) and keep the
  * leaf for the signature check that follows. */

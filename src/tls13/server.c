@@ -318,15 +318,23 @@ static int send_server_flight(mutls_conn *c, const mt_client_hello *ch, const mt
         if (cfg->record_size_limit)
             c->rec.recv_inner_max = cfg->record_size_limit;
     }
-    if ((ret = mt_send_encrypted_extensions(c, &ch->ext)) != 0 ||
-        (ret = mt_send_certificate(c, chain)) != 0 ||
+    if ((ret = mt_send_encrypted_extensions(c, &ch->ext)) != 0)
+        return ret;
+    /* RFC 8446 section 4.3.2: ask for the client's certificate, now or,
+     * when configured and the client allows it, after the handshake. */
+    if (cfg->verify != MUTLS_VERIFY_NONE &&
+        !(cfg->defer_client_auth && mt_exts_has(&ch->ext, MT_EXT_POST_HANDSHAKE_AUTH)) &&
+        (ret = mt_send_certificate_request(c)) != 0)
+        return ret;
+    if ((ret = mt_send_certificate(c, chain)) != 0 ||
         (ret = mt_send_certificate_verify(c, chain->key, scheme)) != 0 ||
         (ret = mt_send_finished(c, hs->s_hs_secret)) != 0)
         return ret;
     if ((ret = mt_derive_application_secrets(c)) != 0 ||
         (ret = mt_install_secret(c, 1, c->s_ap_secret)) != 0)
         return ret;
-    c->state = MT_ST_S_WAIT_FINISHED;
+    c->pha_offered = mt_exts_has(&ch->ext, MT_EXT_POST_HANDSHAKE_AUTH);
+    c->state = hs->cert_requested ? MT_ST_S_WAIT_CERT : MT_ST_S_WAIT_FINISHED;
     return 0;
 }
 
@@ -389,9 +397,11 @@ static int handle_finished(mutls_conn *c, mt_reader *body, const uint8_t *msg, s
     int ret;
     if ((ret = mt_check_finished(c, body, c->hs->c_hs_secret)) != 0)
         return ret;
-    (void)msg;
-    (void)len;
     mt_trace(c, 0, MT_HS_FINISHED, "Finished", "verify_data valid");
+    /* Post-handshake authentication continues this transcript. */
+    if (c->pha_offered && c->cfg->client_trust != NULL &&
+        (mt_transcript_add(c, msg, len) != 0 || (c->pha_base = mt_hash_dup(c->hs->transcript)) == NULL))
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
     if ((ret = mt_install_secret(c, 0, c->c_ap_secret)) != 0)
         return ret;
     c->state = MT_ST_CONNECTED;
@@ -402,8 +412,13 @@ static int handle_finished(mutls_conn *c, mt_reader *body, const uint8_t *msg, s
 const mt_transition mt_tls13_server_table[] = {
     {MT_ST_S_WAIT_CH, MT_HS_CLIENT_HELLO, handle_client_hello},
     {MT_ST_S_WAIT_CH2, MT_HS_CLIENT_HELLO, handle_client_hello},
+    {MT_ST_S_WAIT_CERT, MT_HS_CERTIFICATE, mt_server_handle_client_certificate},
+    {MT_ST_S_WAIT_CV, MT_HS_CERTIFICATE_VERIFY, mt_server_handle_client_certificate_verify},
     {MT_ST_S_WAIT_FINISHED, MT_HS_FINISHED, handle_finished},
     {MT_ST_CONNECTED, MT_HS_KEY_UPDATE, mt_handle_key_update},
+    {MT_ST_CONNECTED, MT_HS_CERTIFICATE, mt_server_pha_certificate},
+    {MT_ST_CONNECTED, MT_HS_CERTIFICATE_VERIFY, mt_server_pha_certificate_verify},
+    {MT_ST_CONNECTED, MT_HS_FINISHED, mt_server_pha_finished},
 };
 const size_t mt_tls13_server_table_count =
     sizeof(mt_tls13_server_table) / sizeof(mt_tls13_server_table[0]);

@@ -37,12 +37,12 @@ int mt_send_server_hello(mutls_conn *c, int hrr, const uint8_t *pub, size_t pub_
     if (b->err)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
     if (hrr)
-        snprintf(detail, sizeof(detail), "HelloRetryRequest: version=TLSv1.3 suite=%s group=%s",
-                 c->suite->name, mutls_group_name(hs->hrr_group));
+        snprintf(detail, sizeof(detail), "version=TLSv1.3 suite=%s group=%s cookie", c->suite->name,
+                 mutls_group_name(hs->hrr_group));
     else
         snprintf(detail, sizeof(detail), "version=TLSv1.3 suite=%s group=%s", c->suite->name,
                  mutls_group_name(c->group));
-    return mt_msg_send(c, len_off, detail);
+    return mt_msg_send_as(c, len_off, hrr ? "HelloRetryRequest" : NULL, detail);
 }
 
 int mt_parse_server_hello(mutls_conn *c, mt_reader *r, mt_server_hello *sh)

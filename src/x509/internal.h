@@ -30,6 +30,11 @@ mt_x509 *mt_x509_wrap(X509 *x);
 /* RFC 4514 string of a name (malloc'ed; NULL on allocation failure). An
  * empty name gives "". */
 char *mt_x509_name_str(const X509_NAME *n);
+/* "01:a3:ff": a serial number's magnitude, big-endian, lowercase hex
+ * bytes joined by ':' (as `openssl x509 -text` prints long serials); a
+ * negative serial (not allowed by RFC 5280, but parsable) gets a '-'.
+ * malloc'ed; NULL on allocation failure. */
+char *mt_x509_serial_str(const ASN1_INTEGER *serial);
 /* Writes "YYYY-MM-DDTHH:MM:SSZ" (or "(invalid time)") into buf. */
 void mt_x509_time_str(const ASN1_TIME *t, char buf[32]);
 /* A printable copy of the label for a certificate in messages: its

@@ -199,3 +199,134 @@ int mt_trust_add_system(mt_trust *t, mt_error *e)
     return mt_fail(e, MUTLS_ERR_CONFIG, MT_NO_ALERT, "no system trust store: %s; %s", fe.msg,
                    de.msg);
 }
+
+/* ---- certificate revocation lists --------------------------------------- */
+
+/* Every CRL of the text (PEM blocks "X509 CRL"; or, when there is none,
+ * the whole text as one DER CRL) into the store; what names the source in
+ * messages. */
+static int add_crls(mt_trust *t, const char *data, size_t len, const char *what, mt_error *e)
+{
+    X509_STORE *store = mt_trust_store(t);
+    BIO *bio;
+    X509_CRL *crl;
+    size_t count = 0;
+    int ret = 0;
+
+    if (data == NULL || len == 0 || len > INT_MAX)
+        return mt_fail(e, MUTLS_ERR_CONFIG, MT_NO_ALERT, "%s contains no CRL", what);
+    ERR_clear_error();
+    bio = BIO_new_mem_buf(data, (int)len);
+    if (bio == NULL)
+        return mt_fail(e, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
+    for (;;) {
+        crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL);
+        if (crl == NULL) {
+            unsigned long err = ERR_peek_last_error();
+            if (ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE)
+                break; /* no further X509 CRL block */
+            ret = mt_fail(e, MUTLS_ERR_CONFIG, MT_NO_ALERT, "CRL #%zu in %s is malformed: %s",
+                          count + 1, what, last_reason());
+            goto Exit;
+        }
+        count++;
+        if (X509_STORE_add_crl(store, crl) != 1) {
+            ret = mt_fail(e, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR,
+                          "cannot add CRL #%zu of %s: %s", count, what, last_reason());
+            X509_CRL_free(crl);
+            goto Exit;
+        }
+        X509_CRL_free(crl);
+    }
+    if (count == 0) { /* no PEM CRL: one DER CRL? */
+        const unsigned char *q = (const unsigned char *)data;
+        ERR_clear_error();
+        crl = d2i_X509_CRL(NULL, &q, (long)len);
+        if (crl == NULL || (size_t)(q - (const unsigned char *)data) != len) {
+            X509_CRL_free(crl);
+            ret = mt_fail(e, MUTLS_ERR_CONFIG, MT_NO_ALERT,
+                          "%s contains no CRL (neither PEM \"X509 CRL\" blocks nor one DER CRL)",
+                          what);
+            goto Exit;
+        }
+        count++;
+        if (X509_STORE_add_crl(store, crl) != 1) {
+            ret = mt_fail(e, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "cannot add the CRL of %s: %s",
+                          what, last_reason());
+            X509_CRL_free(crl);
+            goto Exit;
+        }
+        X509_CRL_free(crl);
+    }
+    /* As nginx's ssl_crl: every certificate of the chain is checked, the
+     * intermediates and the anchor too, not only the leaf. A CA whose
+     * issuer publishes no CRL then fails verification ("no CRL loaded for
+     * CA ..."), which is what OpenSSL users expect and the safe side: a
+     * revoked intermediate is caught. */
+    if (!X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL))
+        ret = mt_fail(e, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
+Exit:
+    ERR_clear_error();
+    BIO_free(bio);
+    return ret;
+}
+
+int mt_trust_add_crl_pem(mt_trust *t, const char *pem, size_t len, mt_error *e)
+{
+    if (t == NULL)
+        return mt_fail(e, MUTLS_ERR_INVALID_ARGUMENT, MT_NO_ALERT, "no trust store given");
+    return add_crls(t, pem, len, "CRL PEM", e);
+}
+
+int mt_trust_add_crl_file(mt_trust *t, const char *path, mt_error *e)
+{
+    struct stat st;
+    FILE *f;
+    char *data = NULL, what[300];
+    size_t len = 0, cap = 0, r;
+    int ret;
+
+    if (t == NULL || path == NULL)
+        return mt_fail(e, MUTLS_ERR_INVALID_ARGUMENT, MT_NO_ALERT, "no CRL file given");
+    f = fopen(path, "rb");
+    if (f == NULL)
+        return mt_fail(e, MUTLS_ERR_CONFIG, MT_NO_ALERT, "cannot read CRL file %s: %s", path,
+                       strerror(errno));
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return mt_fail(e, MUTLS_ERR_CONFIG, MT_NO_ALERT, "CRL file %s is a directory", path);
+    }
+    for (;;) {
+        if (cap - len < 4096) {
+            char *p;
+            if (cap > (size_t)INT_MAX) {
+                free(data);
+                fclose(f);
+                return mt_fail(e, MUTLS_ERR_CONFIG, MT_NO_ALERT, "CRL file %s is too large",
+                               path);
+            }
+            cap = cap ? cap * 2 : 16384;
+            p = realloc(data, cap);
+            if (p == NULL) {
+                free(data);
+                fclose(f);
+                return mt_fail(e, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
+            }
+            data = p;
+        }
+        r = fread(data + len, 1, cap - len, f);
+        len += r;
+        if (r == 0)
+            break;
+    }
+    if (ferror(f)) {
+        free(data);
+        fclose(f);
+        return mt_fail(e, MUTLS_ERR_CONFIG, MT_NO_ALERT, "cannot read CRL file %s", path);
+    }
+    fclose(f);
+    snprintf(what, sizeof(what), "CRL file %s", path);
+    ret = add_crls(t, data, len, what, e);
+    free(data);
+    return ret;
+}

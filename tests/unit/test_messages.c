@@ -160,9 +160,13 @@ static void truncations(const char *name, parse_fn fn, void (*setup)(mutls_conn 
     CHECK(run(fn, setup, msg.p, body, &alert) == 0);
     for (size_t k = 0; k < body; k++) {
         int ret = run(fn, setup, msg.p, k, &alert);
-        int want_alert = k == legacy_prefix ? MT_ALERT_PROTOCOL_VERSION : MT_ALERT_DECODE_ERROR;
-        int want_ret = k == legacy_prefix ? MUTLS_ERR_NEGOTIATION : MUTLS_ERR_PROTOCOL;
-        if (ret != want_ret || alert != want_alert) {
+        /* Cut at legacy_prefix, the message is a complete pre-TLS 1.3
+         * hello (no extensions), which TLS 1.2 allows (RFC 5246 7.4.1.2,
+         * 7.4.1.3): the codec accepts it, and the version is decided by
+         * the state machine (test_state_machine_alerts), not here. */
+        int want_alert = k == legacy_prefix ? -1 : MT_ALERT_DECODE_ERROR;
+        int want_ret = k == legacy_prefix ? 0 : MUTLS_ERR_PROTOCOL;
+        if (ret != want_ret || (ret != 0 && alert != want_alert)) {
             fprintf(stderr, "  %s cut to %zu of %zu body bytes: %d, alert %d\n", name, k, body, ret,
                     alert);
             bad++;
@@ -200,8 +204,9 @@ static void test_client_hello(void)
     mutls_conn_free(c);
 
     /* 2 + 32 + 1 (empty session id) + 2 + 6 + 1 + 1: after that point the
-     * hello is a complete TLS 1.2-style hello (no extensions): refused as
-     * protocol_version rather than decode_error (RFC 8446 4.1.2, D.1). */
+     * hello is a complete TLS 1.2-style hello (no extensions), which parses;
+     * a server then refuses it by version or by content (see
+     * test_state_machine_alerts), not as decode_error. */
     truncations("ClientHello", p_client_hello, NULL, msg, 45);
 
     /* Field checks. */
@@ -210,8 +215,15 @@ static void test_client_hello(void)
         uint8_t *m = malloc(msg.n);
         memcpy(m, msg.p, msg.n);
         m[4 + 2 + 32 + 1 + 2 + 6 + 1] = 1; /* compression method 1, not null */
-        CHECK(run(p_client_hello, NULL, m, msg.n - 4, &alert) == MUTLS_ERR_PROTOCOL &&
-              alert == MT_ALERT_ILLEGAL_PARAMETER);
+        /* The codec records the methods; refusing a hello without null
+         * compression is the version's rule (RFC 8446 4.1.2, RFC 5246
+         * 7.4.1.2), checked by the server state machines: see
+         * test_state_machine_alerts, which expects illegal_parameter. */
+        c = new_conn();
+        r = mt_reader_init(m + 4, msg.n - 4);
+        CHECK(mt_parse_client_hello(c, &r, &ch) == 0);
+        CHECK(ch.compression_len == 1 && !ch.null_compression);
+        mutls_conn_free(c);
         memcpy(m, msg.p, msg.n);
         m[4 + 2 + 32 + 1 + 1] = 5; /* suites length 5: odd */
         CHECK(run(p_client_hello, NULL, m, msg.n - 4, &alert) == MUTLS_ERR_PROTOCOL &&
@@ -300,9 +312,12 @@ static void test_hello_retry_request(void)
 
     for (size_t k = 0; k < b.len - 4; k++) {
         int ret = run(p_server_hello, NULL, b.data, k, &alert);
+        /* Cut before its extensions, the HelloRetryRequest is a complete
+         * pre-1.3 ServerHello, which the codec accepts; the client state
+         * machine refuses it (it lacks supported_versions). */
         int legacy = k == 38;
-        if (ret != (legacy ? MUTLS_ERR_NEGOTIATION : MUTLS_ERR_PROTOCOL) ||
-            alert != (legacy ? MT_ALERT_PROTOCOL_VERSION : MT_ALERT_DECODE_ERROR))
+        if (legacy ? ret != 0
+                   : ret != MUTLS_ERR_PROTOCOL || alert != MT_ALERT_DECODE_ERROR)
             bad++;
     }
     CHECK(bad == 0);
@@ -670,66 +685,120 @@ static void test_state_machine_alerts(void)
     size_t cl = 0, kl = 0;
     char *chain = load_cert_file("server-ecdsa-p256.pem", &cl);
     char *key = load_cert_file("server-ecdsa-p256.key", &kl);
-    mutls_config *scfg = mutls_config_new(MUTLS_SERVER);
+    mutls_config *scfg[2] = {mutls_config_new(MUTLS_SERVER), mutls_config_new(MUTLS_SERVER)};
+    mutls_config *ccfg13 = mutls_config_new(MUTLS_CLIENT);
     bytes ch = V(RFC8448_CLIENT_HELLO), sh = V(RFC8448_SERVER_HELLO);
     uint8_t rec[512], out[64];
     int bad = 0;
 
-    CHECK(chain != NULL && key != NULL && scfg != NULL);
-    if (chain == NULL || key == NULL || scfg == NULL)
+    CHECK(chain != NULL && key != NULL && scfg[0] != NULL && scfg[1] != NULL && ccfg13 != NULL);
+    if (chain == NULL || key == NULL || scfg[0] == NULL || scfg[1] == NULL || ccfg13 == NULL)
         goto Exit;
-    CHECK(mutls_config_add_cert_chain_mem(scfg, chain, cl, key, kl) == 0);
+    /* scfg[0]: TLS 1.3 only; scfg[1]: the default, TLS 1.2 and 1.3. */
+    CHECK(mutls_config_set_versions(scfg[0], MUTLS_TLS1_3, MUTLS_TLS1_3) == 0);
+    for (int i = 0; i < 2; i++)
+        CHECK(mutls_config_add_cert_chain_mem(scfg[i], chain, cl, key, kl) == 0);
+    mutls_config_set_verify(ccfg13, MUTLS_VERIFY_NONE);
+    mutls_config_set_middlebox_compat(ccfg13, 0);
+    CHECK(mutls_config_set_versions(ccfg13, MUTLS_TLS1_3, MUTLS_TLS1_3) == 0);
 
-    /* The server, every truncated ClientHello. */
-    for (size_t k = 0; k <= ch.n - 4; k++) {
-        mutls_conn *s = mutls_conn_new(scfg);
-        size_t n = cut_record(rec, ch, k), o;
-        int ret = mutls_conn_feed(s, rec, n);
-        int want = k == ch.n - 4  ? MUTLS_OK
-                   : k == 45      ? MUTLS_ERR_NEGOTIATION
-                                  : MUTLS_ERR_PROTOCOL;
-        int want_alert = k == 45 ? MT_ALERT_PROTOCOL_VERSION : MT_ALERT_DECODE_ERROR;
-        if (ret != want) {
-            bad++;
-        } else if (ret != MUTLS_OK) {
-            /* a plaintext fatal alert is what goes out */
-            o = mutls_conn_take(s, out, sizeof(out));
-            if (o != 7 || out[0] != MT_CT_ALERT || out[5] != 2 || out[6] != want_alert ||
-                mutls_conn_alert_sent(s) != want_alert)
+    /* The server, every truncated ClientHello. Cut at 45 bytes the hello
+     * has no extensions, so it offers TLS 1.2 only (by its legacy_version):
+     * a TLS 1.3-only server refuses it with protocol_version; a server
+     * that allows TLS 1.2 reads it as a TLS 1.2 hello, and refuses it with
+     * handshake_failure since it offers only TLS 1.3 cipher suites. */
+    for (int v = 0; v < 2; v++) {
+        bad = 0;
+        for (size_t k = 0; k <= ch.n - 4; k++) {
+            mutls_conn *s = mutls_conn_new(scfg[v]);
+            size_t n = cut_record(rec, ch, k), o;
+            int ret = mutls_conn_feed(s, rec, n);
+            int want = k == ch.n - 4 ? MUTLS_OK
+                       : k == 45     ? MUTLS_ERR_NEGOTIATION
+                                     : MUTLS_ERR_PROTOCOL;
+            int want_alert = k != 45 ? MT_ALERT_DECODE_ERROR
+                             : v == 0 ? MT_ALERT_PROTOCOL_VERSION
+                                      : MT_ALERT_HANDSHAKE_FAILURE;
+            if (ret != want) {
+                fprintf(stderr, "  %s server, ClientHello cut to %zu: %d (%s)\n",
+                        v ? "default" : "TLS 1.3-only", k, ret, mutls_conn_error(s));
                 bad++;
+            } else if (ret != MUTLS_OK) {
+                /* a plaintext fatal alert is what goes out */
+                o = mutls_conn_take(s, out, sizeof(out));
+                if (o != 7 || out[0] != MT_CT_ALERT || out[5] != 2 || out[6] != want_alert ||
+                    mutls_conn_alert_sent(s) != want_alert)
+                    bad++;
+                if (k == 45)
+                    printf("  %s server, ClientHello without extensions: %s\n",
+                           v ? "default" : "TLS 1.3-only", mutls_conn_error(s));
+            }
+            mutls_conn_free(s);
         }
+        CHECK(bad == 0);
+    }
+
+    /* A ClientHello offering only compression method 1: illegal_parameter
+     * from the TLS 1.3 server (RFC 8446 4.1.2). */
+    for (int v = 0; v < 2; v++) {
+        mutls_conn *s = mutls_conn_new(scfg[v]);
+        uint8_t *m = malloc(ch.n);
+        size_t n, o;
+        memcpy(m, ch.p, ch.n);
+        m[4 + 2 + 32 + 1 + 2 + 6 + 1] = 1;
+        n = cut_record(rec, (bytes){m, ch.n}, ch.n - 4);
+        CHECK(mutls_conn_feed(s, rec, n) == MUTLS_ERR_PROTOCOL);
+        CHECK(mutls_conn_alert_sent(s) == MT_ALERT_ILLEGAL_PARAMETER);
+        o = mutls_conn_take(s, out, sizeof(out));
+        CHECK(o == 7 && out[0] == MT_CT_ALERT && out[6] == MT_ALERT_ILLEGAL_PARAMETER);
+        CHECK(strstr(mutls_conn_error(s), "compression") != NULL);
+        free(m);
         mutls_conn_free(s);
     }
-    CHECK(bad == 0);
 
-    /* The client, every truncated ServerHello. */
-    bad = 0;
-    for (size_t k = 0; k < sh.n - 4; k++) {
-        mutls_conn *c = mutls_conn_new(client_cfg);
-        size_t n = cut_record(rec, sh, k), o;
-        int ret;
-        if (c == NULL || mutls_conn_handshake(c) != MUTLS_WANT_READ) {
-            bad++;
-            mutls_conn_free(c);
-            continue;
-        }
-        (void)mutls_conn_take(c, rec + 256, 256); /* drop our ClientHello */
-        ret = mutls_conn_feed(c, rec, n);
-        if (k == 38) {
-            if (ret != MUTLS_ERR_NEGOTIATION || mutls_conn_alert_sent(c) != MT_ALERT_PROTOCOL_VERSION)
+    /* The client, every truncated ServerHello. Cut at 38 bytes it has no
+     * supported_versions: a TLS 1.2 ServerHello. A TLS 1.3-only client
+     * refuses it with protocol_version; a client that allows TLS 1.2
+     * refuses it with illegal_parameter, because it names a TLS 1.3 cipher
+     * suite (TLS_AES_128_GCM_SHA256), which no TLS 1.2 hello may choose. */
+    for (int v = 0; v < 2; v++) {
+        bad = 0;
+        for (size_t k = 0; k < sh.n - 4; k++) {
+            mutls_conn *c = mutls_conn_new(v == 0 ? ccfg13 : client_cfg);
+            size_t n = cut_record(rec, sh, k), o;
+            int ret;
+            if (c == NULL || mutls_conn_handshake(c) != MUTLS_WANT_READ) {
                 bad++;
-        } else if (ret != MUTLS_ERR_PROTOCOL || mutls_conn_alert_sent(c) != MT_ALERT_DECODE_ERROR) {
-            bad++;
+                mutls_conn_free(c);
+                continue;
+            }
+            (void)mutls_conn_take(c, rec + 256, 256); /* drop our ClientHello */
+            ret = mutls_conn_feed(c, rec, n);
+            if (k == 38) {
+                int want = v == 0 ? MUTLS_ERR_NEGOTIATION : MUTLS_ERR_PROTOCOL;
+                int want_alert = v == 0 ? MT_ALERT_PROTOCOL_VERSION : MT_ALERT_ILLEGAL_PARAMETER;
+                printf("  %s client, ServerHello without extensions: %s\n",
+                       v ? "default" : "TLS 1.3-only", mutls_conn_error(c));
+                if (ret != want || mutls_conn_alert_sent(c) != want_alert)
+                    bad++;
+            } else if (ret != MUTLS_ERR_PROTOCOL ||
+                       mutls_conn_alert_sent(c) != MT_ALERT_DECODE_ERROR) {
+                fprintf(stderr, "  %s client, ServerHello cut to %zu: %d (%s)\n",
+                        v ? "default" : "TLS 1.3-only", k, ret, mutls_conn_error(c));
+                bad++;
+            }
+            o = mutls_conn_take(c, out, sizeof(out));
+            if (o != 7 || out[0] != MT_CT_ALERT)
+                bad++;
+            mutls_conn_free(c);
         }
-        o = mutls_conn_take(c, out, sizeof(out));
-        if (o != 7 || out[0] != MT_CT_ALERT)
-            bad++;
-        mutls_conn_free(c);
+        CHECK(bad == 0);
     }
-    CHECK(bad == 0);
 
 Exit:
-    mutls_config_free(scfg);
+    mutls_config_free(scfg[0]);
+    mutls_config_free(scfg[1]);
+    mutls_config_free(ccfg13);
     free(chain);
     free(key);
 }

@@ -93,6 +93,7 @@ static int verify_n(const mt_trust *t, const mt_cert_chain *c, size_t n, const c
     mt_verify_params p;
     mt_x509 *leaf = NULL;
     int r;
+    memset(&p, 0, sizeof(p));
     p.host = host;
     p.now = now;
     p.want_server = want_server;
@@ -587,7 +588,7 @@ static void test_verify_fail(mt_trust *t)
     }
     /* malformed DER: truncated, trailing bytes, garbage intermediate */
     {
-        mt_verify_params p = {"localhost", NOW_2026, 1};
+        mt_verify_params p = {.host = "localhost", .now = NOW_2026, .want_server = 1};
         const uint8_t *der[2];
         size_t len[2];
         uint8_t *longer = malloc(c->der_len[0] + 1);

@@ -1,0 +1,151 @@
+#include "core/peer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tls13/handshake.h"
+
+int mt_accept_peer_chain(mutls_conn *c, const uint8_t *const *der, const size_t *der_len,
+                         size_t n, mt_x509 **leaf)
+{
+    const mutls_config *cfg = c->cfg;
+    int server_cert = c->role == MUTLS_CLIENT;
+    mutls_peer *peer = mt_peer_new(der, der_len, n);
+    int ret = 0;
+
+    *leaf = NULL;
+    if (peer == NULL)
+        return mt_conn_fail(c, MUTLS_ERR_VERIFY, MT_ALERT_BAD_CERTIFICATE,
+                            "%s certificate could not be parsed", server_cert ? "server" : "client");
+    mt_peer_free(c->peer);
+    c->peer = peer;
+    if (cfg->verify == MUTLS_VERIFY_NONE && server_cert) {
+        mt_peer_set_verified(peer, 0, "verification disabled");
+        if (mt_x509_from_der(der[0], der_len[0], leaf) != 0)
+            ret = mt_conn_fail(c, MUTLS_ERR_VERIFY, MT_ALERT_BAD_CERTIFICATE,
+                               "server certificate could not be parsed");
+        return ret;
+    }
+    mt_verify_params p;
+    memset(&p, 0, sizeof(p));
+    p.host = server_cert ? c->server_name : NULL;
+    p.now = mt_config_now(cfg);
+    p.want_server = server_cert;
+    p.max_depth = cfg->verify_depth;
+    p.min_rsa_bits = server_cert ? 0 : 2048;
+    ret = mt_verify_chain(server_cert ? cfg->trust : cfg->client_trust, der, der_len, n, &p,
+                          server_cert ? "server" : "client", leaf, &c->err);
+    mt_peer_set_verified(peer, ret == 0, ret == 0 ? "" : c->err.msg);
+    return ret;
+}
+
+int mt_no_client_certificate(mutls_conn *c)
+{
+    if (c->cfg->verify != MUTLS_VERIFY_REQUIRE)
+        return 0;
+    return mt_conn_fail(c, MUTLS_ERR_VERIFY,
+                        c->version == MUTLS_TLS1_3 ? MT_ALERT_CERTIFICATE_REQUIRED
+                                                   : MT_ALERT_HANDSHAKE_FAILURE,
+                        "the client sent no certificate, and this server requires one (it "
+                        "accepts certificates from: %s)",
+                        c->cfg->ca_names_text ? c->cfg->ca_names_text : "?");
+}
+
+static int listed(const uint16_t *l, size_t n, uint16_t v)
+{
+    for (size_t i = 0; i < n; i++)
+        if (l[i] == v)
+            return 1;
+    return 0;
+}
+
+void mt_choose_client_chain(mutls_conn *c, const uint16_t *sigs, size_t n_sigs,
+                            const uint8_t *ca_names, size_t ca_len, int tls12,
+                            const mt_cert_chain **chain, const mt_sig_scheme **scheme)
+{
+    const mutls_config *cfg = c->cfg;
+    char *cas = ca_len ? mt_dn_list_text(ca_names, ca_len) : NULL;
+    char why[1400];
+    int wrong_ca = 0, wrong_sig = 0;
+
+    *chain = NULL;
+    *scheme = NULL;
+    for (size_t i = 0; i < cfg->n_chains && *chain == NULL; i++) {
+        const mt_cert_chain *ch = cfg->chains[i];
+        if (ca_len > 0 && !mt_cert_chain_issued_by(ch, ca_names, ca_len)) {
+            wrong_ca++;
+            continue;
+        }
+        for (size_t j = 0; j < cfg->n_sigs && *chain == NULL; j++) {
+            const mt_sig_scheme *s = mt_sig_scheme_find(cfg->sigs[j]);
+            if (s == NULL || !listed(sigs, n_sigs, s->code))
+                continue;
+            if (tls12 ? (s->hash != MT_SHA1 && mt_sig_scheme_fits_key_tls12(s, ch->key))
+                      : (s->handshake_ok && mt_sig_scheme_fits_key(s, ch->key))) {
+                *chain = ch;
+                *scheme = s;
+            }
+        }
+        if (*chain == NULL)
+            wrong_sig++;
+    }
+    if (*chain != NULL)
+        snprintf(why, sizeof(why), "sending %s (%s, signing with %s)%s%s", (*chain)->subject,
+                 mt_key_type_name(mt_pkey_type((*chain)->key)), (*scheme)->name,
+                 ca_len ? ": issued by a CA the server accepts" : "",
+                 ca_len ? "" : ": the server named no CAs");
+    else if (cfg->n_chains == 0)
+        snprintf(why, sizeof(why), "no client certificate is configured: sending an empty "
+                                   "Certificate");
+    else
+        snprintf(why, sizeof(why), "none of the %zu configured client certificates fits (%d not "
+                 "issued by a CA the server accepts, %d without a signature scheme it accepts): "
+                 "sending an empty Certificate", cfg->n_chains, wrong_ca, wrong_sig);
+    size_t wl = strlen(why);
+    snprintf(why + wl, sizeof(why) - wl, "; server accepts certificates from: %s",
+             cas ? cas : "any CA (no names sent)");
+    mt_trace(c, 0, MT_HS_CERTIFICATE_REQUEST, "CertificateRequest", why);
+
+    free(c->client_auth_note);
+    c->client_auth_note = NULL;
+    char note[1200];
+    if (*chain != NULL)
+        snprintf(note, sizeof(note), "the server rejected our client certificate %s",
+                 (*chain)->subject);
+    else if (cfg->n_chains == 0)
+        snprintf(note, sizeof(note), "the server requires a client certificate and none is "
+                                     "configured");
+    else
+        snprintf(note, sizeof(note), "the server requires a client certificate and none of ours "
+                                     "fits its request");
+    if (cas != NULL) {
+        size_t l = strlen(note);
+        snprintf(note + l, sizeof(note) - l, " (it accepts certificates from: %s)", cas);
+    }
+    c->client_auth_note = strdup(note);
+    free(cas);
+}
+
+void mt_explain_client_auth_alert(mutls_conn *c, uint8_t alert)
+{
+    switch (alert) {
+    case MT_ALERT_CERTIFICATE_REQUIRED:
+    case MT_ALERT_BAD_CERTIFICATE:
+    case MT_ALERT_UNSUPPORTED_CERTIFICATE:
+    case MT_ALERT_CERTIFICATE_REVOKED:
+    case MT_ALERT_CERTIFICATE_EXPIRED:
+    case MT_ALERT_CERTIFICATE_UNKNOWN:
+    case MT_ALERT_UNKNOWN_CA:
+    case MT_ALERT_ACCESS_DENIED:
+    case MT_ALERT_HANDSHAKE_FAILURE:
+    case MT_ALERT_DECRYPT_ERROR:
+        break;
+    default:
+        return;
+    }
+    if (c->role != MUTLS_CLIENT || c->client_auth_note == NULL)
+        return;
+    size_t l = strlen(c->err.msg);
+    snprintf(c->err.msg + l, sizeof(c->err.msg) - l, ": %s", c->client_auth_note);
+}
