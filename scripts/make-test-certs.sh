@@ -23,8 +23,8 @@ OUT=${1:-tests/certs}
 SET=${2:-all}
 OPENSSL=${OPENSSL:-openssl}
 case $SET in
-all | base | mtls) ;;
-*) echo "usage: $0 [OUTDIR [all|base|mtls]]" >&2; exit 2 ;;
+all | base | mtls | kex) ;;
+*) echo "usage: $0 [OUTDIR [all|base|mtls|kex]]" >&2; exit 2 ;;
 esac
 want() { [ "$SET" = all ] || [ "$SET" = "$1" ]; }
 
@@ -389,6 +389,28 @@ cp "$OUT/client-ca-2.crt" "$OUT/client-ca-2.pem"
 cp "$OUT/rogue-client-ca.crt" "$OUT/rogue-client-ca.pem"
 # Both client CAs in one trust file (a server accepting either).
 cat "$OUT/client-ca.crt" "$OUT/client-ca-2.crt" >"$OUT/client-cas.pem"
+fi
+
+# ---- an RSA server certificate for TLS 1.2 RSA key exchange -----------------
+# The other server certificates allow digitalSignature only, as ECDHE and
+# TLS 1.3 need; RSA key exchange needs keyEncipherment (RFC 5246 7.4.2).
+# Issued by the intermediate from its kept key, so it can be added alone.
+if want kex; then
+cat >>"$WORK/ca.cnf" <<EOF
+
+[ v3_server_kex ]
+basicConstraints       = critical, CA:FALSE
+keyUsage               = critical, digitalSignature, keyEncipherment
+extendedKeyUsage       = serverAuth
+subjectAltName         = DNS:localhost, IP:127.0.0.1, IP:::1
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+EOF
+echo 3000 >"$WORK/serial"
+[ -f "$OUT/intermediate.crt" ] || cp "$OUT/intermediate.pem" "$OUT/intermediate.crt"
+genkey server-rsa2048-kex rsa2048
+issue server-rsa2048-kex "/CN=localhost" v3_server_kex $GOOD_START $GOOD_END intermediate
+chain server-rsa2048-kex server-rsa2048-kex intermediate
 fi
 
 # The per-certificate .crt files are intermediate products: the chains

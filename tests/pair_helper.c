@@ -65,8 +65,22 @@ static int set_list(mutls_config *cfg, int (*fn)(mutls_config *, const char *), 
 }
 
 static int configure(mutls_config *cfg, const char *suites, const char *groups, const char *sigs,
-                     const char *alpn, uint16_t rsl, uint64_t ku, const pair_spec *spec)
+                     const char *alpn, uint16_t rsl, uint64_t ku, uint16_t vmin, uint16_t vmax,
+                     int rsa_kex, const pair_spec *spec)
 {
+    /* RSA key exchange first: an explicit suite list then still decides
+     * the order (mutls_config_set_ciphers replaces the list). */
+    if (rsa_kex && mutls_config_set_rsa_kex(cfg, 1) != 0) {
+        fprintf(stderr, "pair: rsa_kex: %s\n", mutls_config_error(cfg));
+        return -1;
+    }
+    if ((vmin != 0 || vmax != 0) &&
+        mutls_config_set_versions(cfg, vmin ? vmin : MUTLS_TLS1_2, vmax ? vmax : MUTLS_TLS1_3) !=
+            0) {
+        fprintf(stderr, "pair: versions 0x%04x..0x%04x: %s\n", vmin, vmax,
+                mutls_config_error(cfg));
+        return -1;
+    }
     if (set_list(cfg, mutls_config_set_ciphers, suites, "cipher suites") != 0 ||
         set_list(cfg, mutls_config_set_groups, groups, "groups") != 0 ||
         set_list(cfg, mutls_config_set_sig_schemes, sigs, "signature schemes") != 0 ||
@@ -80,6 +94,50 @@ static int configure(mutls_config *cfg, const char *suites, const char *groups, 
         mutls_config_set_key_update_interval(cfg, ku);
     if (spec->no_middlebox)
         mutls_config_set_middlebox_compat(cfg, 0);
+    return 0;
+}
+
+/* A chain and its key by name (NAME.pem, NAME.key in the cert dir). */
+static int add_named_chain(mutls_config *cfg, const char *name, const char *who)
+{
+    char f[256], chain[1024], key[1024];
+    snprintf(f, sizeof(f), "%s.pem", name);
+    pair_cert_path(chain, sizeof(chain), f);
+    snprintf(f, sizeof(f), "%s.key", name);
+    pair_cert_path(key, sizeof(key), f);
+    if (mutls_config_add_cert_chain_file(cfg, chain, key) != 0) {
+        fprintf(stderr, "pair: %s chain %s: %s\n", who, name, mutls_config_error(cfg));
+        return -1;
+    }
+    return 0;
+}
+
+/* The mutual-TLS part of a spec: client CAs, CRLs, verify mode, CA names
+ * and post-handshake authentication on the server; chains on the client. */
+static int configure_mtls(mutls_config *c, mutls_config *s, const pair_spec *spec)
+{
+    char path[1024];
+    for (size_t i = 0; i < PAIR_MAX_CHAINS && spec->server_client_cas[i] != NULL; i++)
+        if (mutls_config_add_client_ca_file(
+                s, pair_cert_path(path, sizeof(path), spec->server_client_cas[i])) != 0) {
+            fprintf(stderr, "pair: client CA %s: %s\n", path, mutls_config_error(s));
+            return -1;
+        }
+    for (size_t i = 0; i < PAIR_MAX_CHAINS && spec->server_crls[i] != NULL; i++)
+        if (mutls_config_add_crl_file(s, pair_cert_path(path, sizeof(path), spec->server_crls[i])) !=
+            0) {
+            fprintf(stderr, "pair: server CRL %s: %s\n", path, mutls_config_error(s));
+            return -1;
+        }
+    if (spec->server_verify != 0)
+        mutls_config_set_verify(s, (mutls_verify_mode)(spec->server_verify - 1));
+    if (spec->server_no_ca_names)
+        mutls_config_set_send_ca_names(s, 0);
+    if (spec->server_pha)
+        mutls_config_set_post_handshake_auth(s, 1);
+    for (size_t i = 0; i < PAIR_MAX_CHAINS && spec->client_chains[i] != NULL; i++)
+        if (add_named_chain(c, spec->client_chains[i], "client") != 0)
+            return -1;
     return 0;
 }
 
@@ -119,10 +177,14 @@ int pair_make_configs(const pair_spec *spec, mutls_config **ccfg, mutls_config *
     }
     if (configure(c, spec->client_suites, spec->client_groups, spec->client_sigs,
                   spec->client_alpn, spec->client_record_size_limit,
-                  spec->client_key_update_interval, spec) != 0 ||
+                  spec->client_key_update_interval, spec->client_min_version,
+                  spec->client_max_version, spec->client_rsa_kex, spec) != 0 ||
         configure(s, spec->server_suites, spec->server_groups, spec->server_sigs,
                   spec->server_alpn, spec->server_record_size_limit,
-                  spec->server_key_update_interval, spec) != 0)
+                  spec->server_key_update_interval, spec->server_min_version,
+                  spec->server_max_version, spec->server_rsa_kex, spec) != 0)
+        goto fail;
+    if (configure_mtls(c, s, spec) != 0)
         goto fail;
     if (getenv("PAIR_TRACE") != NULL) {
         mutls_config_set_trace(c, pair_trace, (void *)"client");

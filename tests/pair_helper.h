@@ -52,9 +52,29 @@ typedef struct pair_spec {
     uint16_t client_record_size_limit, server_record_size_limit; /* 0: none */
     uint64_t client_key_update_interval, server_key_update_interval;
     int no_middlebox;        /* both sides: middlebox compatibility off     */
+    /* Versions (mutls_config_set_versions): MUTLS_TLS1_2 / MUTLS_TLS1_3;
+     * both 0: library default (TLS 1.2 and TLS 1.3). */
+    uint16_t client_min_version, client_max_version;
+    uint16_t server_min_version, server_max_version;
+    /* Non-zero: mutls_config_set_rsa_kex(cfg, 1) (TLS_RSA_WITH_* suites). */
+    int client_rsa_kex, server_rsa_kex;
+    /* Mutual TLS (all zero: the server asks for no certificate and the
+     * client has none). Names of files in the certificate directory. */
+    const char *server_client_cas[PAIR_MAX_CHAINS + 1]; /* client CA bundles
+                              * (mutls_config_add_client_ca_file), in order */
+    const char *server_crls[PAIR_MAX_CHAINS + 1]; /* server CRL files
+                              * (mutls_config_add_crl_file)                 */
+    int server_verify;       /* 0: library default; PAIR_VERIFY(mode): set  */
+    const char *client_chains[PAIR_MAX_CHAINS + 1]; /* client chains by name
+                              * (NAME.pem + NAME.key), in order             */
+    int server_no_ca_names;  /* mutls_config_set_send_ca_names(s, 0)       */
+    int server_pha;          /* mutls_config_set_post_handshake_auth(s, 1) */
     uint64_t seed;           /* non-zero: deterministic rng on both sides   */
     int64_t now;             /* non-zero: both sides' clock is fixed here   */
 } pair_spec;
+
+/* pair_spec.server_verify for a mutls_verify_mode. */
+#define PAIR_VERIFY(mode) ((int)(mode) + 1)
 
 typedef enum { PAIR_C2S = 0, PAIR_S2C = 1 } pair_dir;
 

@@ -173,7 +173,9 @@ static void status_body(const mutls_conn *conn, char *out, size_t cap)
              sni != NULL ? sni : "-", alpn != NULL ? alpn : "-",
              mutls_conn_is_resumed(conn) ? "yes" : "no",
              mutls_conn_did_hrr(conn) ? "yes" : "no",
-             mutls_conn_ems(conn) ? "yes" : "no", mutls_conn_etm(conn) ? "yes" : "no");
+             /* extended master secret and encrypt-then-MAC are TLS 1.2's */
+             version != MUTLS_TLS1_2 ? "-" : mutls_conn_ems(conn) ? "yes" : "no",
+             version != MUTLS_TLS1_2 ? "-" : mutls_conn_etm(conn) ? "yes" : "no");
     const mutls_peer *peer = mutls_conn_peer(conn);
     char sans[1024];
     size_t used = strlen(out);

@@ -556,11 +556,19 @@ int mt_config_freeze(mutls_config *cfg)
     int ret = 0;
     pthread_mutex_lock(&cfg->lock);
     if (!cfg->frozen) {
-        size_t usable = 0;
+        size_t usable = 0, v13 = 0, v12 = 0;
         for (size_t i = 0; i < cfg->n_suites; i++) {
             const mt_suite *s = mt_suite_find(cfg->suites[i]);
             usable += s && s->max_version >= cfg->min_version && s->min_version <= cfg->max_version;
+            v13 += s && s->min_version == MUTLS_TLS1_3;
+            v12 += s && s->max_version == MUTLS_TLS1_2;
         }
+        /* A version without a configured suite is not offered (nor does a
+         * client then expect the server to prefer it). */
+        if (usable > 0 && v13 == 0 && cfg->min_version <= MUTLS_TLS1_2)
+            cfg->max_version = MUTLS_TLS1_2;
+        if (usable > 0 && v12 == 0 && cfg->max_version >= MUTLS_TLS1_3)
+            cfg->min_version = MUTLS_TLS1_3;
         if (cfg->role == MUTLS_SERVER && cfg->n_chains == 0)
             ret = mt_fail(&cfg->err, MUTLS_ERR_CONFIG, MT_NO_ALERT,
                           "a server needs at least one certificate chain and key");

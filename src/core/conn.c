@@ -71,12 +71,18 @@ int mutls_conn_set_server_name(mutls_conn *c, const char *name)
 void mutls_conn_set_user(mutls_conn *c, void *user) { c->user = user; }
 void *mutls_conn_user(const mutls_conn *c) { return c->user; }
 
+static void send_alert(mutls_conn *c, uint8_t alert, int warning);
+
 void mt_conn_send_alert(mutls_conn *c, uint8_t alert)
 {
     /* Warning level for the closure alerts and TLS 1.2's no_renegotiation
      * (RFC 5246 7.2.2); everything else is fatal. */
-    int warning = alert == MT_ALERT_CLOSE_NOTIFY || alert == MT_ALERT_USER_CANCELED ||
-                  alert == MT_ALERT_NO_RENEGOTIATION;
+    send_alert(c, alert, alert == MT_ALERT_CLOSE_NOTIFY || alert == MT_ALERT_USER_CANCELED ||
+                             alert == MT_ALERT_NO_RENEGOTIATION);
+}
+
+static void send_alert(mutls_conn *c, uint8_t alert, int warning)
+{
     uint8_t rec[2] = {warning ? 1 : 2, alert};
     mt_error scratch;
     mt_error_clear(&scratch);
@@ -107,7 +113,7 @@ int mt_conn_fail(mutls_conn *c, int code, int alert, const char *fmt, ...)
 static int freeze(mutls_conn *c)
 {
     if (c->err.alert >= 0 && !c->fatal_sent && c->alert_received < 0 && !c->close_sent) {
-        mt_conn_send_alert(c, (uint8_t)c->err.alert);
+        send_alert(c, (uint8_t)c->err.alert, 0);
     }
     c->close_sent = 1;
     if (c->hs != NULL)

@@ -174,6 +174,7 @@ struct mutls_conn {
     char *server_name; /* client: whom we connect to */
     int did_hrr;
     int ems, etm; /* TLS 1.2: extended master secret, encrypt-then-MAC */
+    int renegotiations_refused;
     int read_key_changed; /* set when a read key is installed */
     /* application traffic secrets, kept for KeyUpdate */
     uint8_t c_ap_secret[MT_MAX_HASH];

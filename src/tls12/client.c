@@ -114,6 +114,12 @@ static int handle_certificate(mutls_conn *c, mt_reader *body, const uint8_t *msg
         return mt_conn_fail(c, MUTLS_ERR_VERIFY, MT_ALERT_UNSUPPORTED_CERTIFICATE,
                             "server certificate %s has a key that %s cannot use",
                             mutls_peer_subject(c->peer), c->suite->name);
+    if (!mt_tls12_cert_usage_fits_suite(c->hs->peer_leaf, c->suite))
+        return mt_conn_fail(c, MUTLS_ERR_VERIFY, MT_ALERT_UNSUPPORTED_CERTIFICATE,
+                            "server certificate %s does not allow %s (key usage), which %s needs",
+                            mutls_peer_subject(c->peer),
+                            c->suite->kx == MT_KX_RSA ? "key encipherment" : "digital signatures",
+                            c->suite->name);
     if ((ret = add(c, msg, len)) != 0)
         return ret;
     c->state = c->suite->kx == MT_KX_ECDHE ? MT_ST_C12_WAIT_SKE : MT_ST_C12_WAIT_CR_SHD;
@@ -181,6 +187,12 @@ int mt_tls12_refuse_renegotiation(mutls_conn *c, mt_reader *body, const uint8_t 
 {
     (void)body;
     (void)len;
+    /* A peer that keeps asking after being refused is not going anywhere
+     * (GnuTLS retries many times): end it rather than loop. */
+    if (++c->renegotiations_refused > 3)
+        return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_NO_RENEGOTIATION,
+                            "peer asked to renegotiate %d times; mutls never renegotiates",
+                            c->renegotiations_refused);
     /* RFC 5746 / RFC 5246 7.2.2: mutls never renegotiates; the warning
      * lets the peer carry on with the current session. */
     mt_trace(c, 0, msg[0], mt_hs_type_name(msg[0]), "renegotiation request: refused");

@@ -53,7 +53,8 @@ static const mt_cert_chain *choose_chain(mutls_conn *c, const mt_client_hello *c
     for (size_t i = 0; i < cfg->n_chains; i++) {
         const mt_cert_chain *chain = cfg->chains[i];
         if ((any_named && !mt_cert_chain_matches_name(chain, c->sni)) ||
-            !mt_tls12_key_fits_suite(chain->key, s))
+            !mt_tls12_key_fits_suite(chain->key, s) ||
+            !mt_tls12_cert_usage_fits_suite(chain->leaf, s))
             continue;
         if (s->kx == MT_KX_RSA) {
             *scheme = NULL;
@@ -97,7 +98,8 @@ static int negotiate(mutls_conn *c, const mt_client_hello *ch)
     }
     return mt_conn_fail(c, MUTLS_ERR_NEGOTIATION, MT_ALERT_HANDSHAKE_FAILURE,
                         "no TLS 1.2 cipher suite in common that a server certificate and the "
-                        "client's signature algorithms and groups allow");
+                        "client's signature algorithms and groups allow (RSA key exchange also "
+                        "needs a certificate whose key usage allows keyEncipherment)");
 }
 
 int mt_tls12_server_client_hello(mutls_conn *c, const mt_client_hello *ch, const uint8_t *msg,

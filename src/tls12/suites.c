@@ -16,6 +16,14 @@ int mt_tls12_key_fits_suite(const mt_pkey *k, const mt_suite *suite)
     }
 }
 
+int mt_tls12_cert_usage_fits_suite(const mt_x509 *leaf, const mt_suite *suite)
+{
+    /* RFC 5246 7.4.2 / RFC 5280: RSA key exchange encrypts to the key
+     * (keyEncipherment); ECDHE suites sign with it (digitalSignature). */
+    return mt_x509_key_usage_allows(leaf, suite->kx == MT_KX_RSA ? MT_KU_KEY_ENCIPHERMENT
+                                                                 : MT_KU_DIGITAL_SIGNATURE);
+}
+
 int mt_tls12_scheme_ok(const mt_sig_scheme *s, const mt_pkey *k, const mt_suite *suite)
 {
     /* SHA-1 signatures are not used (RFC 9155). */

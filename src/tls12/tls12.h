@@ -66,6 +66,8 @@ int mt_tls12_send_ccs(mutls_conn *c) MT_MUST;
 
 /* Signature schemes usable in TLS 1.2 for key and suite. */
 int mt_tls12_scheme_ok(const mt_sig_scheme *s, const mt_pkey *k, const mt_suite *suite);
+/* The leaf's keyUsage allows what the suite does with the key. */
+int mt_tls12_cert_usage_fits_suite(const mt_x509 *leaf, const mt_suite *suite);
 /* The key types a suite's authentication allows. */
 int mt_tls12_key_fits_suite(const mt_pkey *k, const mt_suite *suite);
 

@@ -148,7 +148,11 @@ int mt_msg_send_as(mutls_conn *c, size_t len_off, const char *name, const char *
     if (mt_w_close(b, len_off, 3) != 0)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR,
                             "could not encode a handshake message");
-    if (c->hs != NULL && mt_transcript_add(c, b->data, b->len) != 0)
+    /* A KeyUpdate is never part of a transcript (RFC 8446 section 4.4.1),
+     * though one may be sent while a post-handshake authentication holds
+     * a transcript (the server answering the client's update request). */
+    if (c->hs != NULL && b->data[0] != MT_HS_KEY_UPDATE &&
+        mt_transcript_add(c, b->data, b->len) != 0)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
     if ((ret = mt_rec_write(&c->rec, MT_CT_HANDSHAKE, b->data, b->len, &c->err)) != 0)
         return ret;

@@ -247,3 +247,9 @@ uint16_t mt_x509_signature_scheme(const mt_x509 *x)
         return 0;
     }
 }
+
+int mt_x509_key_usage_allows(const mt_x509 *x, unsigned usage)
+{
+    /* X509_get_key_usage: all bits set when the extension is absent. */
+    return x != NULL && (X509_get_key_usage(x->x) & usage) == usage;
+}

@@ -73,6 +73,12 @@ int mt_cert_chain_issued_by(const mt_cert_chain *c, const uint8_t *names, size_t
  * only on allocation failure. */
 char *mt_dn_list_text(const uint8_t *names, size_t len);
 
+/* Key usage (RFC 5280 4.2.1.3): 1 when the certificate has no keyUsage
+ * extension or it allows the use. */
+#define MT_KU_DIGITAL_SIGNATURE 0x80
+#define MT_KU_KEY_ENCIPHERMENT 0x20
+int mt_x509_key_usage_allows(const mt_x509 *x, unsigned usage);
+
 /* The TLS SignatureScheme a certificate's signature uses (for
  * signature_algorithms_cert), or 0. A PSS signature maps to the rsae
  * variant: the signer's key type is not known from the certificate. */

@@ -490,10 +490,12 @@ static void test_oversized(void)
 
 /* ---- unexpected messages ------------------------------------------------ */
 
-static void first_record_case(const char *what, const uint8_t *rec, size_t n, int code, int alert,
-                              const char *needle)
+/* The first record a server (built from spec; NULL: defaults) receives
+ * is refused with `alert`, sent in the clear as its only output. */
+static void first_record_case_spec(const pair_spec *spec, const char *what, const uint8_t *rec,
+                                   size_t n, int code, int alert, const char *needle)
 {
-    pair *p = pair_new(NULL);
+    pair *p = pair_new(spec);
     say("%s -> %s (%d)", what, mutls_alert_name((uint8_t)alert), alert);
     CHECK(p != NULL);
     if (p == NULL)
@@ -508,6 +510,12 @@ static void first_record_case(const char *what, const uint8_t *rec, size_t n, in
     }
     EXPECT_FATAL(p, DET_SERVER, code, alert, needle);
     pair_free(p);
+}
+
+static void first_record_case(const char *what, const uint8_t *rec, size_t n, int code, int alert,
+                              const char *needle)
+{
+    first_record_case_spec(NULL, what, rec, n, code, alert, needle);
 }
 
 static void test_unexpected(void)
@@ -719,9 +727,11 @@ static void test_close_during_handshake(void)
 
 /* ---- version negotiation ------------------------------------------------ */
 
-/* A ClientHello record: legacy_version 0x0303, one suite, null
- * compression, then `ext` (the whole extensions vector, or nothing). */
-static size_t client_hello(uint8_t *out, const uint8_t *ext, size_t ext_len, int with_ext)
+/* A ClientHello record: legacy_version 0x0303, the suites `suite` and
+ * TLS_AES_128_GCM_SHA256, null compression, then `ext` (the whole
+ * extensions vector, or nothing). */
+static size_t client_hello(uint8_t *out, uint16_t suite, const uint8_t *ext, size_t ext_len,
+                           int with_ext)
 {
     size_t n = 0, body;
     out[n++] = 22, out[n++] = 3, out[n++] = 1, n += 2; /* record length later */
@@ -731,7 +741,7 @@ static size_t client_hello(uint8_t *out, const uint8_t *ext, size_t ext_len, int
         out[n++] = (uint8_t)(i * 7 + 1);
     out[n++] = 0;                                   /* session id */
     out[n++] = 0, out[n++] = 4;                     /* suites */
-    out[n++] = 0xc0, out[n++] = 0x2f, out[n++] = 0x13, out[n++] = 0x01;
+    out[n++] = (uint8_t)(suite >> 8), out[n++] = (uint8_t)suite, out[n++] = 0x13, out[n++] = 0x01;
     out[n++] = 1, out[n++] = 0;                     /* compression */
     if (with_ext) {
         out[n++] = (uint8_t)(ext_len >> 8), out[n++] = (uint8_t)ext_len;
@@ -755,19 +765,70 @@ static void test_versions(void)
     static const uint8_t ext_sv12[] = {0x00, 0x2b, 0x00, 0x03, 0x02, 0x03, 0x03, /* 1.2 only */
                                        0x00, 0x0a, 0x00, 0x04, 0x00, 0x02, 0x00, 0x1d};
 
-    n = client_hello(rec, NULL, 0, 0);
-    first_record_case("TLS 1.2 ClientHello without extensions", rec, n, MUTLS_ERR_NEGOTIATION, 70,
-                      "1.3");
-    n = client_hello(rec, ext12, sizeof(ext12), 1);
-    first_record_case("TLS 1.2 ClientHello with extensions, no supported_versions", rec, n,
-                      MUTLS_ERR_NEGOTIATION, 70, "TLS 1.3");
-    n = client_hello(rec, ext_sv12, sizeof(ext_sv12), 1);
-    first_record_case("ClientHello whose supported_versions lists TLS 1.2 only", rec, n,
-                      MUTLS_ERR_NEGOTIATION, 70, "TLS 1.3");
+    /* A TLS 1.3-only server: a hello that does not offer TLS 1.3 is
+     * refused outright with protocol_version, whatever else it holds. */
+    static const pair_spec only13 = {.server_min_version = MUTLS_TLS1_3,
+                                     .server_max_version = MUTLS_TLS1_3};
+    /* The default server speaks TLS 1.2 too; its RSA chain fits the
+     * ECDHE_RSA suite offered, so only the hello's content decides. */
+    static const pair_spec rsa = {.server_chains = {"server-rsa2048"}};
 
-    say("a server answering with a TLS 1.2 ServerHello -> protocol_version (70) from the client");
-    for (int with_ext = 0; with_ext < 2; with_ext++) {
+    n = client_hello(rec, 0xc02f, NULL, 0, 0);
+    first_record_case_spec(&only13, "TLS 1.3-only server: TLS 1.2 ClientHello without extensions",
+                           rec, n, MUTLS_ERR_NEGOTIATION, 70, "TLS 1.3 only");
+    /* With TLS 1.2 allowed, a hello without extensions is a valid TLS 1.2
+     * hello; without signature_algorithms RFC 5246 7.4.1.4.1 would mean
+     * SHA-1, which mutls never signs with (RFC 9155): handshake_failure. */
+    first_record_case_spec(&rsa, "default server: TLS 1.2 ClientHello without extensions "
+                           "(no signature_algorithms)", rec, n, MUTLS_ERR_NEGOTIATION, 40,
+                           "signature algorithms");
+    n = client_hello(rec, 0xc02f, ext12, sizeof(ext12), 1);
+    first_record_case_spec(&only13, "TLS 1.3-only server: TLS 1.2 ClientHello with extensions, "
+                           "no supported_versions", rec, n, MUTLS_ERR_NEGOTIATION, 70, "TLS 1.3");
+    n = client_hello(rec, 0xc02f, ext_sv12, sizeof(ext_sv12), 1);
+    first_record_case_spec(&only13, "TLS 1.3-only server: ClientHello whose supported_versions "
+                           "lists TLS 1.2 only", rec, n, MUTLS_ERR_NEGOTIATION, 70, "TLS 1.3");
+    /* supported_versions (not legacy_version) chose TLS 1.2: the failure
+     * is the missing signature_algorithms again, not the version. */
+    first_record_case_spec(&rsa, "default server: ClientHello whose supported_versions lists "
+                           "TLS 1.2 only, no signature_algorithms", rec, n,
+                           MUTLS_ERR_NEGOTIATION, 40, "signature algorithms");
+
+    say("default server: a complete TLS 1.2 ClientHello (no supported_versions) is answered "
+        "with a TLS 1.2 ServerHello carrying the downgrade sentinel");
+    {
+        static const uint8_t sentinel[8] = {0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01};
         pair *p = pair_new(NULL);
+        CHECK(p != NULL);
+        if (p != NULL) {
+            size_t len;
+            const uint8_t *out;
+            n = client_hello(rec, 0xc02b, ext12, sizeof(ext12), 1);
+            CHECK(pair_inject(p, PAIR_C2S, rec, n) == MUTLS_OK);
+            out = mutls_conn_peek_output(p->s, &len);
+            /* record(5) type(1) length(3) version(2) random(32) sid(1) suite(2) */
+            CHECK(len > 5 + 4 + 2 + 32 + 1 + 2 && out[0] == 22 && out[5] == 2);
+            if (len > 5 + 4 + 2 + 32 + 1 + 2) {
+                CHECK(out[9] == 3 && out[10] == 3);
+                CHECK_MEM(out + 11 + 24, sentinel, 8);
+                CHECK(out[43] == 0 && out[44] == 0xc0 && out[45] == 0x2b);
+            }
+            CHECK(mutls_conn_version(p->s) == MUTLS_TLS1_2);
+            CHECK(mutls_conn_cipher_suite(p->s) == 0xc02b);
+            CHECK(mutls_conn_alert_sent(p->s) == -1 && mutls_conn_error_code(p->s) == MUTLS_OK);
+        }
+        pair_free(p);
+    }
+
+    say("a TLS 1.3-only client receiving a TLS 1.2 ServerHello -> protocol_version (70)");
+    for (int with_ext = 0; with_ext < 4; with_ext++) {
+        /* with_ext & 2: a default client, which speaks TLS 1.2 and takes
+         * the same ServerHello (no downgrade sentinel) as the start of a
+         * TLS 1.2 handshake. */
+        static const pair_spec c13 = {.client_min_version = MUTLS_TLS1_3,
+                                      .client_max_version = MUTLS_TLS1_3};
+        int only_13 = !(with_ext & 2);
+        pair *p = pair_new(only_13 ? &c13 : NULL);
         CHECK(p != NULL);
         if (p == NULL)
             continue;
@@ -788,12 +849,22 @@ static void test_versions(void)
             memcpy(sh + k, ch + 44, sid_len);
             k += sid_len;
             sh[k++] = 0xc0, sh[k++] = 0x2f, sh[k++] = 0;
-            if (with_ext)
+            if (with_ext & 1)
                 sh[k++] = 0, sh[k++] = 0; /* an empty extensions block */
             sh[3] = 0, sh[4] = (uint8_t)(k - 5);
             sh[6] = 0, sh[7] = 0, sh[8] = (uint8_t)(k - 9);
             mutls_conn_consume_output(p->c, len);
-            CHECK(pair_inject(p, PAIR_S2C, sh, k) == MUTLS_ERR_NEGOTIATION);
+            CHECK(pair_inject(p, PAIR_S2C, sh, k) ==
+                  (only_13 ? MUTLS_ERR_NEGOTIATION : MUTLS_OK));
+        }
+        if (!only_13) {
+            CHECK(mutls_conn_alert_sent(p->c) == -1 && mutls_conn_error_code(p->c) == MUTLS_OK);
+            CHECK(mutls_conn_version(p->c) == MUTLS_TLS1_2);
+            CHECK(mutls_conn_cipher_suite(p->c) == 0xc02f);
+            CHECK(mutls_conn_pending(p->c) == 0); /* waiting for the Certificate */
+            CHECK(mutls_conn_handshake(p->c) == MUTLS_WANT_READ);
+            pair_free(p);
+            continue;
         }
         CHECK(mutls_conn_alert_sent(p->c) == 70);
         {
@@ -802,7 +873,7 @@ static void test_versions(void)
             CHECK(len == 7 && out[0] == 21 && out[5] == 2 && out[6] == 70);
             mutls_conn_consume_output(p->c, len);
         }
-        CHECK_CONTAINS(mutls_conn_error(p->c), "1.3");
+        CHECK_CONTAINS(mutls_conn_error(p->c), "requires TLS 1.3");
         printf("    client: %s\n", mutls_conn_error(p->c));
         expect_sticky_(p->c, MUTLS_ERR_NEGOTIATION, __FILE__, __LINE__);
         pair_free(p);

@@ -380,3 +380,107 @@ make_text() { # FILE BYTES
 fifo_put() { # LINE
     (trap '' PIPE; printf '%s\n' "$1" >&8) 2>/dev/null
 }
+
+# ---- TLS 1.2 ---------------------------------------------------------------
+# (Helpers for tls12_openssl.sh, tls12_gnutls.sh and python_and_curl.sh.)
+
+# shellcheck disable=SC2034
+{
+# The TLS 1.2 suites mutls implements, IANA names: ECDHE with an ECDSA or
+# EdDSA certificate, ECDHE with an RSA certificate, and RSA key exchange
+# (off unless named or --rsa-kex).
+IOP_TLS12_ECDSA_SUITES=(
+    TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384
+    TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256
+    TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA)
+IOP_TLS12_RSA_SUITES=(
+    TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+    TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
+    TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA)
+IOP_TLS12_RSAKEX_SUITES=(
+    TLS_RSA_WITH_AES_128_GCM_SHA256 TLS_RSA_WITH_AES_256_GCM_SHA384
+    TLS_RSA_WITH_AES_128_CBC_SHA TLS_RSA_WITH_AES_256_CBC_SHA)
+# Server chains for each family (ed25519: EdDSA signatures in TLS 1.2 use
+# the ECDHE_ECDSA suites, RFC 8422 section 5.1.1).
+IOP_TLS12_ECDSA_CERTS=(ecdsa-p256 ecdsa-p384 ed25519)
+IOP_TLS12_RSA_CERTS=(rsa2048 rsa2048-kex)
+}
+
+# IANA name of a TLS 1.2 suite -> OpenSSL's name (-cipher).
+openssl_cipher_name() {
+    local n=$1 kx enc
+    case $n in
+        TLS_ECDHE_ECDSA_WITH_*) kx=ECDHE-ECDSA- ;;
+        TLS_ECDHE_RSA_WITH_*) kx=ECDHE-RSA- ;;
+        TLS_RSA_WITH_*) kx= ;;
+        *) echo "$n"; return ;;
+    esac
+    case ${n#*_WITH_} in
+        AES_128_GCM_SHA256) enc=AES128-GCM-SHA256 ;;
+        AES_256_GCM_SHA384) enc=AES256-GCM-SHA384 ;;
+        CHACHA20_POLY1305_SHA256) enc=CHACHA20-POLY1305 ;;
+        AES_128_CBC_SHA) enc=AES128-SHA ;;
+        AES_256_CBC_SHA) enc=AES256-SHA ;;
+        *) enc=${n#*_WITH_} ;;
+    esac
+    echo "$kx$enc"
+}
+
+# yes for a CBC (MAC-then-encrypt or encrypt-then-MAC) suite, no for AEAD.
+tls12_is_cbc() {
+    case $1 in *_CBC_*) echo yes ;; *) echo no ;; esac
+}
+
+# The TCP port that PID, or a child of PID (a peer run under `timeout`),
+# listens on; IPv4 first. Prints nothing if there is none (yet).
+iop_listen_port() { # PID
+    local p f l inodes
+    for p in "$1" $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+        inodes=""
+        for f in /proc/"$p"/fd/*; do
+            l=$(readlink "$f" 2>/dev/null) || continue
+            case $l in socket:\[*\]) l=${l#socket:[}; inodes="$inodes ${l%]}" ;; esac
+        done
+        [ -n "$inodes" ] || continue
+        awk -v inodes="$inodes" '
+            BEGIN { n = split(inodes, a, " "); for (i = 1; i <= n; i++) want[a[i]] = 1 }
+            FNR > 1 && $4 == "0A" && ($10 in want) { split($2, la, ":"); print la[2]; exit }' \
+            /proc/net/tcp /proc/net/tcp6 2>/dev/null |
+            while read -r h; do echo $((16#$h)); done
+        return 0
+    done
+}
+
+# Start `gnutls-serv -p 0 ARGS...` in the background (it listens on every
+# address, IPv4 and IPv6 on different ports, and prints "port 0": the
+# IPv4 port is read from /proc). Connect to 127.0.0.1:SRV_PORT.
+# Sets SRV_PID, SRV_PORT, SRV_LOG (standard output and error together:
+# one block per connection with its "- Version:", "- Cipher:", "- Options:"
+# lines). Returns 1 if it is not listening within 10 s.
+start_gnutls_server() { # NAME ARGS...
+    local name=$1 i=0
+    shift
+    SRV_LOG=$IOP_TMP/$name.gnutls-serv.log
+    SRV_OUT=$SRV_LOG
+    SRV_PORT=""
+    timeout "$IOP_SERVER_TIMEOUT" gnutls-serv -p 0 "$@" </dev/null >"$SRV_LOG" 2>&1 &
+    SRV_PID=$!
+    iop_track "$SRV_PID"
+    wait_for_grep "$SRV_LOG" 'listening on IPv4 .*done' 10 "$SRV_PID" || return 1
+    while [ "$i" -lt 100 ]; do
+        SRV_PORT=$(iop_listen_port "$SRV_PID")
+        [ -n "$SRV_PORT" ] && [ "$SRV_PORT" != 0 ] && return 0
+        kill -0 "$SRV_PID" 2>/dev/null || return 1
+        sleep 0.05
+        i=$((i + 1))
+    done
+    return 1
+}
+
+# The RSA server leaves used for ECDHE have keyUsage digitalSignature only;
+# RSA key exchange needs keyEncipherment (RFC 5246 section 7.4.2), which
+# the committed tests/certs/server-rsa2048-kex has. Prints its path without
+# extension (NAME.pem, NAME.key).
+make_rsa_kex_cert() { # [NAME] (kept for callers; the name is ignored)
+    echo "$CERTS/server-rsa2048-kex"
+}
