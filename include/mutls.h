@@ -182,6 +182,55 @@ void mutls_config_set_keylog(mutls_config *cfg, mutls_keylog_fn fn, void *ctx);
 int mutls_config_set_keylog_file(mutls_config *cfg, const char *path);
 void mutls_config_set_trace(mutls_config *cfg, mutls_trace_fn fn, void *ctx);
 
+/* ---- resumption, 0-RTT, False Start --------------------------------------- */
+
+/* Server: NewSessionTickets sent after each TLS 1.3 handshake (default 2;
+ * 0: none), and whether TLS 1.2 clients get RFC 5077 tickets (on with
+ * n > 0). */
+int mutls_config_set_tickets(mutls_config *cfg, unsigned n);
+/* Ticket lifetime in seconds (default 7200; at most 604800, RFC 8446). */
+int mutls_config_set_ticket_lifetime(mutls_config *cfg, uint32_t seconds);
+/* Ticket keys from a file shared by several servers (docs/resumption.md);
+ * without one, random keys rotate every 12 hours. May be called again on a
+ * configuration in use to load a new file (thread-safe): tickets under
+ * keys that are still in the file keep working. */
+int mutls_config_load_ticket_keys(mutls_config *cfg, const char *path);
+/* Server: TLS 1.2 session-ID cache: at most `entries` sessions (least
+ * recently used evicted), each for `timeout` seconds. 0 entries: off
+ * (default 1024 entries, 7200 s). Shared by all connections of the
+ * configuration, thread-safe. */
+int mutls_config_set_session_cache(mutls_config *cfg, size_t entries, uint32_t timeout);
+/* Server: accept up to max_bytes of TLS 1.3 early data (0-RTT) from
+ * resuming clients; 0 (default) refuses it. Replayed early data is refused
+ * (RFC 8446 section 8: single-use tickets for 0-RTT and a freshness window
+ * on the ticket age) while the handshake itself goes on. */
+int mutls_config_set_early_data(mutls_config *cfg, uint32_t max_bytes);
+/* Allow resumption without a fresh (EC)DHE exchange (psk_ke): no forward
+ * secrecy for the resumed session. Off by default; used only when both
+ * sides allow it. */
+void mutls_config_set_psk_ke(mutls_config *cfg, int on);
+/* Client, TLS 1.2: False Start (RFC 7918): send application data after our
+ * Finished without waiting for the server's, only with forward-secret
+ * ECDHE AEAD suites. Off by default. */
+void mutls_config_set_false_start(mutls_config *cfg, int on);
+
+/* A client's resumable session (a TLS 1.3 ticket, or a TLS 1.2 session ID
+ * or ticket), with what it was established with. */
+typedef struct mutls_session mutls_session;
+/* The newest session the server gave this connection, or NULL; a new
+ * reference the caller frees. For TLS 1.3, tickets arrive after the
+ * handshake: read some data first. */
+mutls_session *mutls_conn_get_session(const mutls_conn *conn);
+/* Client, before the handshake: try to resume this session. */
+int mutls_conn_set_session(mutls_conn *conn, mutls_session *session);
+void mutls_session_free(mutls_session *session);
+/* Bytes of early data the session allows (0: no 0-RTT). */
+uint32_t mutls_session_max_early_data(const mutls_session *session);
+/* A versioned byte string holding the session, secrets included (keep it
+ * private), with a SHA-256 check that import verifies; malloc'ed. */
+int mutls_session_export(const mutls_session *session, uint8_t **out, size_t *len);
+mutls_session *mutls_session_import(const uint8_t *in, size_t len);
+
 /* ---- connection: sans-I/O ---------------------------------------------- */
 
 mutls_conn *mutls_conn_new(mutls_config *cfg);
@@ -228,11 +277,35 @@ int mutls_conn_write(mutls_conn *conn, const uint8_t *buf, size_t len);
  * offered it (it does when it has a certificate configured). The answer is
  * processed as it arrives; mutls_conn_peer() then shows the identity. */
 int mutls_conn_request_client_auth(mutls_conn *conn);
+/* Server: 1 while a post-handshake authentication is under way (the
+ * client's answer has not been fully processed). Do not act on the
+ * identity until it is 0: the client may send data before answering. */
+int mutls_conn_client_auth_pending(const mutls_conn *conn);
 /* Server: with TLS 1.3 clients that offer post-handshake authentication,
  * do not ask for the certificate during the handshake; the application
  * asks later with mutls_conn_request_client_auth() and the verify mode
  * applies to the answer. Other clients are asked during the handshake. */
 void mutls_config_set_post_handshake_auth(mutls_config *cfg, int on);
+/* Client, TLS 1.3: queue early data (0-RTT) to go with the ClientHello;
+ * call before the handshake starts, with a session that allows it. Returns
+ * len or an error (more than the session allows: MUTLS_ERR_INVALID_ARGUMENT).
+ * Whether the server took it: mutls_conn_early_data_status(); if rejected,
+ * send it again after the handshake. */
+int mutls_conn_write_early_data(mutls_conn *conn, const uint8_t *buf, size_t len);
+#define MUTLS_EARLY_DATA_NONE 0     /* not offered / not received */
+#define MUTLS_EARLY_DATA_ACCEPTED 1
+#define MUTLS_EARLY_DATA_REJECTED 2
+int mutls_conn_early_data_status(const mutls_conn *conn);
+/* Server: 1 when the bytes returned by the last mutls_conn_read were early
+ * data (sent before the handshake completed, possibly replayed by an
+ * attacker within the anti-replay limits); refuse requests that are not
+ * safe to replay. */
+int mutls_conn_last_read_was_early(const mutls_conn *conn);
+/* Server: send one more NewSessionTicket (TLS 1.3). */
+int mutls_conn_send_ticket(mutls_conn *conn);
+/* Client, TLS 1.2 with False Start: 1 once application data may be
+ * written although the handshake is not complete. */
+int mutls_conn_false_start_ready(const mutls_conn *conn);
 /* Send a KeyUpdate; with request_peer the peer is asked to update too. */
 int mutls_conn_key_update(mutls_conn *conn, int request_peer);
 /* Queue close_notify. Further writes fail with MUTLS_ERR_CLOSED. */
@@ -269,7 +342,9 @@ int mutls_conn_peer_verified(const mutls_conn *conn);
  * A peer that presented no certificate has no identity (NULL). When
  * verification failed, the identity of the unverified chain is still
  * available for logging, with mutls_peer_verified() == 0 and the reason in
- * mutls_peer_verify_error(). */
+ * mutls_peer_verify_error(). After a post-handshake authentication
+ * mutls_conn_peer() returns the new identity; one obtained before stays
+ * valid (and unchanged) until the connection is freed. */
 typedef struct mutls_peer mutls_peer;
 const mutls_peer *mutls_conn_peer(const mutls_conn *conn);
 
@@ -324,6 +399,10 @@ int mutls_io_write(mutls_conn *conn, const uint8_t *buf, size_t len);
 int mutls_io_flush(mutls_conn *conn);
 /* Send close_notify and flush. */
 int mutls_io_close(mutls_conn *conn);
+/* Server: read (and keep, for mutls_io_read) until a pending post-handshake
+ * authentication is complete; MUTLS_OK then, or the error (a missing or
+ * rejected certificate is fatal under MUTLS_VERIFY_REQUIRE). */
+int mutls_io_complete_client_auth(mutls_conn *conn);
 /* Events to wait for when the last call returned WANT_*: POLLIN/POLLOUT. */
 short mutls_io_poll_events(const mutls_conn *conn);
 

@@ -124,8 +124,8 @@ static int configure_mtls(mutls_config *c, mutls_config *s, const pair_spec *spe
             return -1;
         }
     for (size_t i = 0; i < PAIR_MAX_CHAINS && spec->server_crls[i] != NULL; i++)
-        if (mutls_config_add_crl_file(s, pair_cert_path(path, sizeof(path), spec->server_crls[i])) !=
-            0) {
+        if (mutls_config_add_crl_file(
+                s, pair_cert_path(path, sizeof(path), spec->server_crls[i])) != 0) {
             fprintf(stderr, "pair: server CRL %s: %s\n", path, mutls_config_error(s));
             return -1;
         }
@@ -185,6 +185,9 @@ int pair_make_configs(const pair_spec *spec, mutls_config **ccfg, mutls_config *
                   spec->server_max_version, spec->server_rsa_kex, spec) != 0)
         goto fail;
     if (configure_mtls(c, s, spec) != 0)
+        goto fail;
+    if (spec->server_tickets != 0 &&
+        mutls_config_set_tickets(s, spec->server_tickets < 0 ? 0 : (unsigned)spec->server_tickets) != 0)
         goto fail;
     if (getenv("PAIR_TRACE") != NULL) {
         mutls_config_set_trace(c, pair_trace, (void *)"client");

@@ -50,6 +50,7 @@ typedef struct pair_spec {
     const char *client_sigs, *server_sigs;
     const char *client_alpn, *server_alpn;
     uint16_t client_record_size_limit, server_record_size_limit; /* 0: none */
+    int server_tickets; /* 0: library default (2); -1: none; n: n per handshake */
     uint64_t client_key_update_interval, server_key_update_interval;
     int no_middlebox;        /* both sides: middlebox compatibility off     */
     /* Versions (mutls_config_set_versions): MUTLS_TLS1_2 / MUTLS_TLS1_3;

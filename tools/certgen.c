@@ -323,3 +323,90 @@ int cli_certgen_cleanup(const char *dir, const struct cli_demo_pki *pki)
         rc = -1;
     return rc;
 }
+
+/* ---- the demo's PKI for mutual TLS ---------------------------------------- */
+
+#define SPIFFE_ID_MAX 2048
+
+/* The client certificate: CN=cn, clientAuth, the SPIFFE ID as URI name. */
+static X509 *make_client_cert(const char *cn, const char *spiffe_id, EVP_PKEY *key,
+                              X509 *ca, EVP_PKEY *ca_key)
+{
+    char san[SPIFFE_ID_MAX + 8];
+    struct ext_spec exts[] = {
+        {NID_basic_constraints, "critical,CA:FALSE"},
+        {NID_key_usage, "critical,digitalSignature"},
+        {NID_ext_key_usage, "clientAuth"},
+        {NID_subject_key_identifier, "hash"},
+        {NID_authority_key_identifier, "keyid:always"},
+        {NID_subject_alt_name, san},
+    };
+    size_t n = N_ELEMS(exts);
+
+    if (spiffe_id == NULL)
+        n--; /* no subjectAltName */
+    else if ((size_t)snprintf(san, sizeof san, "URI:%s", spiffe_id) >= sizeof san)
+        return NULL;
+    return make_cert(cn, key, LEAF_DAYS, ca, ca_key, exts, n);
+}
+
+/* Read back the CA certificate that cli_certgen_demo wrote. */
+static X509 *read_cert(const char *path, char *err, size_t err_cap)
+{
+    FILE *f = fopen(path, "r");
+    X509 *cert;
+
+    if (f == NULL) {
+        snprintf(err, err_cap, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    cert = PEM_read_X509(f, NULL, NULL, NULL);
+    fclose(f);
+    if (cert == NULL)
+        cli_openssl_error(path, err, err_cap);
+    return cert;
+}
+
+int cli_certgen_demo_mtls(const char *dir, const char *cn, const char *spiffe_id,
+                          struct cli_demo_pki *pki, struct cli_demo_client *client,
+                          char *err, size_t err_cap)
+{
+    EVP_PKEY *ca_key, *server_key = NULL, *client_key = NULL;
+    X509 *ca = NULL, *leaf = NULL;
+    int rc = -1;
+
+    memset(client, 0, sizeof *client);
+    if (set_paths(dir, pki) != 0 ||
+        join_path(client->cert, sizeof client->cert, dir, "client.pem") != 0 ||
+        join_path(client->key, sizeof client->key, dir, "client.key") != 0) {
+        snprintf(err, err_cap, "%s: path too long", dir);
+        return -1;
+    }
+    ca_key = cli_keygen(0, err, err_cap);
+    if (ca_key != NULL)
+        server_key = cli_keygen(0, err, err_cap);
+    if (server_key != NULL)
+        client_key = cli_keygen(0, err, err_cap);
+    /* The CA and the server certificate as `mutls demo` always made them;
+     * then the CA certificate back from its file, to sign the client's. */
+    if (client_key != NULL && make_and_write(pki, ca_key, server_key, err, err_cap) == 0 &&
+        (ca = read_cert(pki->ca_cert, err, err_cap)) != NULL) {
+        leaf = make_client_cert(cn, spiffe_id, client_key, ca, ca_key);
+        if (leaf == NULL)
+            cli_openssl_error("creating the client certificate", err, err_cap);
+        else if (cli_write_cert_file(client->cert, &leaf, 1, err, err_cap) == 0 &&
+                 cli_write_key_file(client->key, client_key, err, err_cap) == 0)
+            rc = 0;
+    }
+    X509_free(leaf);
+    X509_free(ca);
+    EVP_PKEY_free(client_key);
+    EVP_PKEY_free(server_key);
+    EVP_PKEY_free(ca_key);
+    return rc;
+}
+
+int cli_certgen_demo_client_cleanup(const struct cli_demo_client *client)
+{
+    return remove_file(client->cert) == 0 && remove_file(client->key) == 0 ? 0 : -1;
+}

@@ -33,6 +33,27 @@ int cli_certgen_demo(const char *dir, struct cli_demo_pki *pki, char *err,
 /* Remove the files (those that exist) and dir. 0 or -1. */
 int cli_certgen_cleanup(const char *dir, const struct cli_demo_pki *pki);
 
+/* ---- the demo's PKI for mutual TLS ------------------------------------- */
+
+/* A client certificate of the demo's PKI. */
+struct cli_demo_client {
+    char cert[CLI_PATH_MAX]; /* DIR/client.pem               */
+    char key[CLI_PATH_MAX];  /* DIR/client.key (mode 0600)   */
+};
+
+/* As cli_certgen_demo, and a client certificate signed by the same CA:
+ * subject CN=cn, the SPIFFE ID spiffe_id as its only URI name (none when
+ * NULL), extendedKeyUsage clientAuth, keyUsage critical digitalSignature,
+ * an ECDSA P-256 key. 0, or -1 with the reason in err (files already
+ * written are left for the caller to remove with both cleanups). */
+int cli_certgen_demo_mtls(const char *dir, const char *cn, const char *spiffe_id,
+                          struct cli_demo_pki *pki, struct cli_demo_client *client,
+                          char *err, size_t err_cap);
+
+/* Remove the client's files (those that exist); call before
+ * cli_certgen_cleanup, which removes the directory. 0 or -1. */
+int cli_certgen_demo_client_cleanup(const struct cli_demo_client *client);
+
 /* ---- building blocks ----------------------------------------------------- */
 
 /* Seconds by which notBefore is put in the past, for clock skew. */

@@ -1,5 +1,8 @@
 /*
- * mutls demo: a CA, a server and a client in one process, over loopback.
+ * mutls demo: mutual TLS in one process, over loopback. A throw-away CA,
+ * a server certificate and a client certificate; a server that requires
+ * client certificates from that CA; a client without a certificate (refused)
+ * and a client with one (accepted, identified).
  */
 #include <errno.h>
 #include <poll.h>
@@ -20,57 +23,180 @@
 
 #define PROG "mutls demo"
 #define ACCEPT_TIMEOUT_MS 10000
+#define CLIENT_CN "alice"
+#define CLIENT_SPIFFE_ID "spiffe://demo.mutls.test/alice"
+#define EXPECTED_ALERT "certificate_required"
 
-/* A trace written to memory, printed once the connection is over. */
-struct mem_trace {
+/* ---- what each side saw ------------------------------------------------- */
+
+/* A connection's trace, written to memory and printed once the connection
+ * is over, with what the trace hook noted on the way: the fatal alerts and
+ * the peer's identity (mutls_conn_peer()), copied while the connection
+ * exists. The cli_trace comes first: it is the connection's user pointer,
+ * which cli_trace_hook reads. */
+struct demo_trace {
     struct cli_trace trace;
     char *text;
     size_t len;
+    char alert_sent[64], alert_received[64]; /* fatal alerts, "" if none */
+    int has_peer, peer_verified;
+    char subject[512], issuer[512], spiffe_id[2100], fingerprint[80];
 };
 
-struct demo_server {
-    mutls_config *cfg;
-    int listen_fd;
-    struct mem_trace *mt;
-    int status; /* CLI_EXIT_* */
-};
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src != NULL ? src : "");
+}
 
-static int open_mem_trace(struct mem_trace *mt, mutls_role role,
-                          const struct timespec *start)
+/* The ladder as always, plus the notes. */
+static void demo_trace_hook(void *ctx, const mutls_conn *conn, const mutls_trace_event *ev)
+{
+    struct demo_trace *dt = mutls_conn_user(conn);
+    const mutls_peer *peer;
+
+    cli_trace_hook(ctx, conn, ev);
+    if (dt == NULL || ev == NULL)
+        return;
+    if (ev->msg_type == 0 && ev->name != NULL && strcmp(ev->name, "Alert") == 0 &&
+        ev->detail != NULL && strncmp(ev->detail, "fatal ", 6) == 0) {
+        if (ev->sent)
+            copy_str(dt->alert_sent, sizeof dt->alert_sent, ev->detail + 6);
+        else
+            copy_str(dt->alert_received, sizeof dt->alert_received, ev->detail + 6);
+    }
+    peer = mutls_conn_peer(conn);
+    if (peer == NULL)
+        return;
+    dt->has_peer = 1;
+    dt->peer_verified = mutls_peer_verified(peer);
+    copy_str(dt->subject, sizeof dt->subject, mutls_peer_subject(peer));
+    copy_str(dt->issuer, sizeof dt->issuer, mutls_peer_issuer(peer));
+    copy_str(dt->spiffe_id, sizeof dt->spiffe_id, mutls_peer_spiffe_id(peer));
+    copy_str(dt->fingerprint, sizeof dt->fingerprint, mutls_peer_fingerprint_sha256(peer));
+}
+
+static int open_demo_trace(struct demo_trace *dt, mutls_role role, const struct timespec *start)
 {
     FILE *f;
 
-    memset(mt, 0, sizeof *mt);
-    f = open_memstream(&mt->text, &mt->len);
+    memset(dt, 0, sizeof *dt);
+    f = open_memstream(&dt->text, &dt->len);
     if (f == NULL)
         return -1;
-    cli_trace_init(&mt->trace, role, f, NULL, start);
+    cli_trace_init(&dt->trace, role, f, NULL, start);
     return 0;
 }
 
-/* Close the stream (the text stays until free_mem_trace). */
-static int close_mem_trace(struct mem_trace *mt)
+/* Close the stream (the text stays until free_demo_trace). */
+static int close_demo_trace(struct demo_trace *dt)
 {
     int rc = 0;
 
-    if (mt->trace.out != NULL && fclose(mt->trace.out) != 0)
+    if (dt->trace.out != NULL && fclose(dt->trace.out) != 0)
         rc = -1;
-    mt->trace.out = NULL;
+    dt->trace.out = NULL;
     return rc;
 }
 
-static void free_mem_trace(struct mem_trace *mt)
+static void free_demo_trace(struct demo_trace *dt)
 {
-    (void)close_mem_trace(mt); /* only on error paths: nothing to report */
-    free(mt->text);
-    mt->text = NULL;
+    (void)close_demo_trace(dt); /* only on error paths: nothing to report */
+    free(dt->text);
+    dt->text = NULL;
 }
 
-/* Accept the demo's one connection and serve it like `mutls server --www`. */
+/* ---- the log lines of both sides ----------------------------------------- */
+
+/* The client and the server report on standard error, as `mutls client`
+ * and `mutls server` do. While a connection runs, standard error goes to a
+ * temporary file, so that the lines can then be shown in order under their
+ * headings. */
+struct capture {
+    FILE *f;
+    int saved_fd;
+};
+
+static void capture_begin(struct capture *c)
+{
+    fflush(stdout);
+    fflush(stderr);
+    c->saved_fd = -1;
+    c->f = tmpfile();
+    if (c->f == NULL)
+        return; /* not captured: the lines go straight to standard error */
+    c->saved_fd = dup(STDERR_FILENO);
+    if (c->saved_fd < 0 || dup2(fileno(c->f), STDERR_FILENO) < 0) {
+        if (c->saved_fd >= 0)
+            close(c->saved_fd);
+        fclose(c->f);
+        c->f = NULL;
+        c->saved_fd = -1;
+    }
+}
+
+static void capture_end(struct capture *c)
+{
+    if (c->f == NULL)
+        return;
+    fflush(stderr);
+    (void)dup2(c->saved_fd, STDERR_FILENO);
+    close(c->saved_fd);
+    c->saved_fd = -1;
+    rewind(c->f);
+}
+
+static int is_server_line(const char *line)
+{
+    return strncmp(line, "mutls server:", 13) == 0;
+}
+
+/* Print the captured lines of one side (the server's, or everything else),
+ * under a heading. */
+static void print_captured(const struct capture *c, int server, const char *heading)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    int first = 1;
+
+    if (c->f == NULL)
+        return;
+    rewind(c->f);
+    while (getline(&line, &cap, c->f) > 0) {
+        if (is_server_line(line) != server)
+            continue;
+        if (first)
+            printf("%s\n", heading);
+        first = 0;
+        printf("  %s", line);
+        if (line[strlen(line) - 1] != '\n')
+            putchar('\n');
+    }
+    free(line);
+}
+
+static void capture_free(struct capture *c)
+{
+    if (c->f != NULL)
+        fclose(c->f);
+    c->f = NULL;
+}
+
+/* ---- one connection: the server thread and the client ------------------- */
+
+struct demo_server {
+    mutls_config *cfg;
+    int listen_fd, wake_fd;
+    struct demo_trace *dt;
+    int status; /* CLI_EXIT_* */
+};
+
+/* Accept one connection and serve it like `mutls server --www`. Gives up
+ * when the client could not connect (a byte on wake_fd) or after
+ * ACCEPT_TIMEOUT_MS. */
 static void *server_thread(void *arg)
 {
     struct demo_server *ds = arg;
-    struct pollfd pfd = {ds->listen_fd, POLLIN, 0};
+    struct pollfd pfd[2] = {{ds->listen_fd, POLLIN, 0}, {ds->wake_fd, POLLIN, 0}};
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
     char peer[CLI_ADDR_MAX];
@@ -78,7 +204,7 @@ static void *server_thread(void *arg)
     int fd = -1;
 
     ds->status = CLI_EXIT_FAIL;
-    if (poll(&pfd, 1, ACCEPT_TIMEOUT_MS) == 1)
+    if (poll(pfd, 2, ACCEPT_TIMEOUT_MS) > 0 && (pfd[0].revents & POLLIN))
         fd = accept(ds->listen_fd, (struct sockaddr *)&ss, &len);
     if (fd < 0 || cli_set_nodelay(fd) != 0) {
         fprintf(stderr, "%s: the server got no connection\n", PROG);
@@ -88,36 +214,103 @@ static void *server_thread(void *arg)
     }
     cli_format_addr((struct sockaddr *)&ss, len, peer, sizeof peer);
     p = (struct cli_serve_params){.prog = "mutls server", .peer = peer,
-                                  .mode = CLI_SERVE_WWW, .trace = &ds->mt->trace};
+                                  .mode = CLI_SERVE_WWW, .trace = &ds->dt->trace};
     if (cli_serve_connection(ds->cfg, fd, &p) == 0)
         ds->status = CLI_EXIT_OK;
     return NULL;
 }
 
-static mutls_config *server_config(const struct cli_demo_pki *pki)
-{
-    struct cli_tls_opts o;
-    int status;
+/* One client connection to the demo server, and what both sides saw. */
+struct demo_conn {
+    mutls_config *client_cfg;
+    struct demo_trace client, server;
+    struct capture log;
+    FILE *response;
+    int client_status, server_status;
+};
 
-    cli_opts_init(&o);
-    o.cert[0] = pki->server_cert;
-    o.key[0] = pki->server_key;
-    o.n_cert = o.n_key = 1;
-    o.alpn = "h2,http/1.1";
-    o.trace = 1;
-    return cli_opts_build(&o, MUTLS_SERVER, PROG, &status);
+/* The client side: GET / from the server, the response kept in response. */
+static int run_client(mutls_config *cfg, const char *port, FILE *response,
+                      struct demo_trace *dt)
+{
+    char target[CLI_ADDR_MAX];
+    struct cli_client_params p;
+
+    snprintf(target, sizeof target, "127.0.0.1:%s", port);
+    p = (struct cli_client_params){.prog = "mutls client", .target = target,
+                                   .host = "127.0.0.1", .port = port,
+                                   .servername = "localhost", .get_path = "/",
+                                   .out_fd = fileno(response),
+                                   .trace = &dt->trace};
+    return cli_client_run(cfg, &p);
 }
 
-static mutls_config *client_config(const struct cli_demo_pki *pki)
+/* Run the server thread and the client. 0 once both are over (whatever
+ * their outcome, in c->client_status and c->server_status), -1 if the
+ * demo itself failed. */
+static int run_conn(struct demo_conn *c, mutls_config *server_cfg, int listen_fd,
+                    const char *port)
 {
-    struct cli_tls_opts o;
-    int status;
+    struct demo_server ds = {.cfg = server_cfg, .listen_fd = listen_fd,
+                             .dt = &c->server, .status = CLI_EXIT_FAIL};
+    struct timespec start;
+    pthread_t tid;
+    int wake[2], rc;
 
-    cli_opts_init(&o);
-    o.ca = pki->ca_cert;
-    o.alpn = "http/1.1";
-    o.trace = 1;
-    return cli_opts_build(&o, MUTLS_CLIENT, PROG, &status);
+    c->response = tmpfile();
+    if (c->response == NULL || pipe(wake) != 0) {
+        fprintf(stderr, "%s: %s\n", PROG, strerror(errno));
+        return -1;
+    }
+    ds.wake_fd = wake[0];
+    /* Both ladders on one clock, from just before the client connects. */
+    cli_clock_now(&start);
+    if (open_demo_trace(&c->client, MUTLS_CLIENT, &start) != 0 ||
+        open_demo_trace(&c->server, MUTLS_SERVER, &start) != 0) {
+        fprintf(stderr, "%s: %s\n", PROG, strerror(errno));
+        close(wake[0]);
+        close(wake[1]);
+        return -1;
+    }
+    capture_begin(&c->log);
+    rc = pthread_create(&tid, NULL, server_thread, &ds);
+    if (rc == 0) {
+        c->client_status = run_client(c->client_cfg, port, c->response, &c->client);
+        if (c->client_status != CLI_EXIT_OK && write(wake[1], "", 1) != 1)
+            fprintf(stderr, "%s: cannot wake the server: %s\n", PROG, strerror(errno));
+        rc = pthread_join(tid, NULL);
+    }
+    capture_end(&c->log);
+    close(wake[0]);
+    close(wake[1]);
+    c->server_status = ds.status;
+    if (rc != 0 || close_demo_trace(&c->client) != 0 || close_demo_trace(&c->server) != 0) {
+        fprintf(stderr, "%s: cannot run the server thread or collect the traces\n", PROG);
+        return -1;
+    }
+    return 0;
+}
+
+static void free_conn(struct demo_conn *c)
+{
+    free_demo_trace(&c->client);
+    free_demo_trace(&c->server);
+    capture_free(&c->log);
+    if (c->response != NULL)
+        fclose(c->response);
+    c->response = NULL;
+}
+
+/* ---- printing ------------------------------------------------------------ */
+
+static void heading(const char *title)
+{
+    size_t n = strlen(title);
+
+    printf("\n%s\n", title);
+    while (n-- > 0)
+        putchar('-');
+    printf("\n\n");
 }
 
 /* Copy a file's contents to stdout. 0 or -1. */
@@ -134,36 +327,153 @@ static int print_file(FILE *f)
     return ferror(f) ? -1 : 0;
 }
 
-/* The client side: GET / from the server, the response kept in response. */
-static int run_client(mutls_config *cfg, const char *port, FILE *response,
-                      struct mem_trace *mt)
+/* Both sides' log lines. */
+static void print_logs(const struct demo_conn *c)
 {
-    char target[CLI_ADDR_MAX];
-    struct cli_client_params p;
-
-    snprintf(target, sizeof target, "127.0.0.1:%s", port);
-    p = (struct cli_client_params){.prog = "mutls client", .target = target,
-                                   .host = "127.0.0.1", .port = port,
-                                   .servername = "localhost", .get_path = "/",
-                                   .out_fd = fileno(response),
-                                   .trace = &mt->trace};
-    return cli_client_run(cfg, &p);
+    print_captured(&c->log, 0, "The client reported:");
+    printf("\n");
+    print_captured(&c->log, 1, "The server logged:");
 }
 
-static void print_results(FILE *response, const struct mem_trace *client,
-                          const struct mem_trace *server)
+/* The client's ladder from the server's CertificateRequest on: where it
+ * decides what to send. */
+static void print_ladder_from_request(const struct demo_trace *dt)
 {
+    const char *text = dt->text != NULL ? dt->text : "";
+    const char *at = strstr(text, "CertificateRequest");
+
+    if (at == NULL) {
+        printf("%s", text);
+        return;
+    }
+    while (at > text && at[-1] != '\n')
+        at--;
+    printf("...\n%s", at);
+}
+
+/* ---- the two clients ------------------------------------------------------ */
+
+static int unexpected(const char *what)
+{
+    printf("\nUNEXPECTED: %s\n", what);
+    fprintf(stderr, "%s: unexpected: %s\n", PROG, what);
+    return CLI_EXIT_FAIL;
+}
+
+static int show_refused(const struct demo_conn *c)
+{
+    printf("The client's side of the handshake, from the server's CertificateRequest on:\n\n");
+    print_ladder_from_request(&c->client);
+    printf("\n");
+    print_logs(c);
+    if (c->client_status == CLI_EXIT_OK || c->server_status == CLI_EXIT_OK)
+        return unexpected("the server accepted a client without a certificate");
+    if (c->server.has_peer)
+        return unexpected("the server saw a client certificate");
+    if (strcmp(c->server.alert_sent, EXPECTED_ALERT) != 0)
+        return unexpected("the server did not refuse with a " EXPECTED_ALERT " alert");
+    printf("\nRefused, as expected. With TLS 1.3 the client's part of the handshake\n"
+           "is over before the server reads its (empty) Certificate, so the client\n"
+           "learns of the refusal from the %s alert, on its first read.\n",
+           EXPECTED_ALERT);
+    return CLI_EXIT_OK;
+}
+
+static int show_accepted(const struct demo_conn *c)
+{
+    const struct demo_trace *s = &c->server;
+
+    print_logs(c);
     printf("\nGET / over TLS; the server's answer:\n\n");
-    if (print_file(response) != 0)
+    if (print_file(c->response) != 0)
         fprintf(stderr, "%s: cannot print the response\n", PROG);
-    printf("\nThe handshake as the client saw it:\n\n%s", client->text);
-    printf("\nThe handshake as the server saw it:\n\n%s", server->text);
+    if (c->client_status != CLI_EXIT_OK || c->server_status != CLI_EXIT_OK)
+        return unexpected("the client with a certificate was not served");
+    if (!s->has_peer || !s->peer_verified)
+        return unexpected("the server has no verified client identity");
+    printf("\nWho the client is, from mutls_conn_peer() on the server's connection:\n\n"
+           "the server verified: subject %s, SPIFFE ID %s, fingerprint sha256:%s\n",
+           s->subject, s->spiffe_id[0] != '\0' ? s->spiffe_id : "none", s->fingerprint);
+    if (strcmp(s->subject, "CN=" CLIENT_CN) != 0 || strcmp(s->spiffe_id, CLIENT_SPIFFE_ID) != 0)
+        return unexpected("the server saw another identity than alice's");
+    printf("\nThe handshake as the client saw it:\n\n%s", c->client.text);
+    printf("\nThe handshake as the server saw it:\n\n%s", c->server.text);
+    return CLI_EXIT_OK;
 }
+
+/* ---- configurations --------------------------------------------------------- */
+
+struct demo {
+    const struct cli_demo_pki *pki;
+    const struct cli_demo_client *alice;
+    mutls_config *server_cfg, *anonymous_cfg, *alice_cfg;
+};
+
+static mutls_config *server_config(const struct cli_demo_pki *pki)
+{
+    struct cli_tls_opts o;
+    mutls_config *cfg;
+    int status;
+
+    cli_opts_init(&o);
+    o.cert[0] = pki->server_cert;
+    o.key[0] = pki->server_key;
+    o.n_cert = o.n_key = 1;
+    o.alpn = "h2,http/1.1";
+    o.trace = 1;
+    cfg = cli_opts_build(&o, MUTLS_SERVER, PROG, &status);
+    if (cfg == NULL)
+        return NULL;
+    /* As `mutls server --client-ca ca.pem --verify-client require`. */
+    if (mutls_config_add_client_ca_file(cfg, pki->ca_cert) != MUTLS_OK) {
+        fprintf(stderr, "%s: %s: %s\n", PROG, pki->ca_cert, mutls_config_error(cfg));
+        mutls_config_free(cfg);
+        return NULL;
+    }
+    mutls_config_set_verify(cfg, MUTLS_VERIFY_REQUIRE);
+    mutls_config_set_trace(cfg, demo_trace_hook, NULL);
+    return cfg;
+}
+
+/* A client trusting the demo CA, with alice's certificate or without one. */
+static mutls_config *client_config(const struct cli_demo_pki *pki,
+                                   const struct cli_demo_client *cert)
+{
+    struct cli_tls_opts o;
+    mutls_config *cfg;
+    int status;
+
+    cli_opts_init(&o);
+    o.ca = pki->ca_cert;
+    o.alpn = "http/1.1";
+    o.trace = 1;
+    if (cert != NULL) {
+        o.cert[0] = cert->cert;
+        o.key[0] = cert->key;
+        o.n_cert = o.n_key = 1;
+    }
+    cfg = cli_opts_build(&o, MUTLS_CLIENT, PROG, &status);
+    if (cfg != NULL)
+        mutls_config_set_trace(cfg, demo_trace_hook, NULL);
+    return cfg;
+}
+
+static void free_configs(struct demo *d)
+{
+    if (d->server_cfg != NULL)
+        mutls_config_free(d->server_cfg);
+    if (d->anonymous_cfg != NULL)
+        mutls_config_free(d->anonymous_cfg);
+    if (d->alice_cfg != NULL)
+        mutls_config_free(d->alice_cfg);
+}
+
+/* ---- the demo ---------------------------------------------------------------- */
 
 /* Listener on 127.0.0.1, a free port: the fd, and the port in port. */
-static int open_listener(char *port, size_t cap)
+static int open_listener(char *port, size_t cap, char *addr, size_t addr_cap)
 {
-    char err[256], addr[CLI_ADDR_MAX];
+    char err[256];
     int fd = cli_tcp_listen("127.0.0.1", "0", err, sizeof err);
     const char *colon;
 
@@ -171,96 +481,62 @@ static int open_listener(char *port, size_t cap)
         fprintf(stderr, "%s: cannot listen on 127.0.0.1: %s\n", PROG, err);
         return -1;
     }
-    if (cli_local_addr(fd, addr, sizeof addr) != 0 ||
-        (colon = strrchr(addr, ':')) == NULL) {
+    if (cli_local_addr(fd, addr, addr_cap) != 0 || (colon = strrchr(addr, ':')) == NULL) {
         fprintf(stderr, "%s: getsockname: %s\n", PROG, strerror(errno));
         close(fd);
         return -1;
     }
     snprintf(port, cap, "%s", colon + 1);
-    printf("%s: server listening on %s\n", PROG, addr);
     return fd;
 }
 
-struct demo {
-    mutls_config *server_cfg, *client_cfg;
-    struct mem_trace client_trace, server_trace;
-    FILE *response;
-};
-
-/* Server thread and client, then the results. An exit status. */
-static int run_pair(struct demo *d, int listen_fd, const char *port)
+/* One client against the server; check is show_refused or show_accepted. */
+static int run_case(struct demo *d, mutls_config *client_cfg, int listen_fd, const char *port,
+                    int (*check)(const struct demo_conn *))
 {
-    struct demo_server ds = {.cfg = d->server_cfg, .listen_fd = listen_fd,
-                             .mt = &d->server_trace, .status = CLI_EXIT_FAIL};
-    struct timespec start;
-    pthread_t tid;
-    int status, rc;
+    struct demo_conn c;
+    int status = CLI_EXIT_FAIL;
 
-    /* Both ladders on one clock, from just before the client connects. */
-    cli_clock_now(&start);
-    if (open_mem_trace(&d->client_trace, MUTLS_CLIENT, &start) != 0 ||
-        open_mem_trace(&d->server_trace, MUTLS_SERVER, &start) != 0) {
-        fprintf(stderr, "%s: %s\n", PROG, strerror(errno));
-        return CLI_EXIT_FAIL;
-    }
-    rc = pthread_create(&tid, NULL, server_thread, &ds);
-    if (rc != 0) {
-        fprintf(stderr, "%s: cannot start the server thread: %s\n", PROG, strerror(rc));
-        return CLI_EXIT_FAIL;
-    }
-    fflush(stdout);
-    status = run_client(d->client_cfg, port, d->response, &d->client_trace);
-    if (status != CLI_EXIT_OK)
-        (void)shutdown(listen_fd, SHUT_RDWR); /* wake the server if it waits */
-    rc = pthread_join(tid, NULL);
-    if (rc != 0 || close_mem_trace(&d->client_trace) != 0 ||
-        close_mem_trace(&d->server_trace) != 0) {
-        fprintf(stderr, "%s: cannot collect the traces\n", PROG);
-        return CLI_EXIT_FAIL;
-    }
-    print_results(d->response, &d->client_trace, &d->server_trace);
-    return status == CLI_EXIT_OK ? ds.status : status;
+    memset(&c, 0, sizeof c);
+    c.client_cfg = client_cfg;
+    if (run_conn(&c, d->server_cfg, listen_fd, port) == 0)
+        status = check(&c);
+    free_conn(&c);
+    return status;
 }
 
-static int setup(struct demo *d, const struct cli_demo_pki *pki)
+static int run_demo(struct demo *d)
 {
-    memset(d, 0, sizeof *d);
-    d->server_cfg = server_config(pki);
-    d->client_cfg = client_config(pki);
-    if (d->server_cfg == NULL || d->client_cfg == NULL)
-        return -1; /* cli_opts_build said why */
-    d->response = tmpfile();
-    if (d->response == NULL) {
-        fprintf(stderr, "%s: %s\n", PROG, strerror(errno));
-        return -1;
+    char port[CLI_PORT_MAX], addr[CLI_ADDR_MAX];
+    int listen_fd, status;
+
+    d->server_cfg = server_config(d->pki);
+    d->anonymous_cfg = client_config(d->pki, NULL);
+    d->alice_cfg = client_config(d->pki, d->alice);
+    if (d->server_cfg == NULL || d->anonymous_cfg == NULL || d->alice_cfg == NULL)
+        return CLI_EXIT_FAIL; /* cli_opts_build said why */
+    listen_fd = open_listener(port, sizeof port, addr, sizeof addr);
+    if (listen_fd < 0)
+        return CLI_EXIT_FAIL;
+
+    heading("2. A server that requires client certificates");
+    printf("Listening on %s, serving like\n"
+           "  mutls server --listen %s --cert server.pem --key server.key \\\n"
+           "      --client-ca ca.pem --verify-client require --www\n"
+           "It asks every client for a certificate issued by CN=mutls demo CA.\n",
+           addr, addr);
+
+    heading("3. A client without a certificate: refused");
+    printf("Like: mutls client %s --servername localhost --ca ca.pem --get / --trace\n\n", addr);
+    status = run_case(d, d->anonymous_cfg, listen_fd, port, show_refused);
+
+    if (status == CLI_EXIT_OK) {
+        heading("4. A client with alice's certificate: accepted");
+        printf("Like: mutls client %s --servername localhost --ca ca.pem \\\n"
+               "          --cert client.pem --key client.key --get / --trace\n\n", addr);
+        status = run_case(d, d->alice_cfg, listen_fd, port, show_accepted);
     }
-    return 0;
-}
-
-static void teardown(struct demo *d)
-{
-    free_mem_trace(&d->client_trace);
-    free_mem_trace(&d->server_trace);
-    if (d->response != NULL)
-        fclose(d->response);
-    if (d->server_cfg != NULL)
-        mutls_config_free(d->server_cfg);
-    if (d->client_cfg != NULL)
-        mutls_config_free(d->client_cfg);
-}
-
-static int run_demo(const struct cli_demo_pki *pki)
-{
-    struct demo d;
-    char port[CLI_PORT_MAX];
-    int listen_fd, status = CLI_EXIT_FAIL;
-
-    if (setup(&d, pki) == 0 && (listen_fd = open_listener(port, sizeof port)) >= 0) {
-        status = run_pair(&d, listen_fd, port);
-        close(listen_fd);
-    }
-    teardown(&d);
+    close(listen_fd);
     return status;
 }
 
@@ -279,27 +555,47 @@ static int make_temp_dir(char *dir, size_t cap)
     return 0;
 }
 
+static void print_pki(const char *dir)
+{
+    heading("1. A throw-away PKI");
+    printf("In %s (removed at the end), all ECDSA P-256:\n"
+           "  ca.pem                  CN=mutls demo CA, the only CA either side trusts\n"
+           "  server.pem, server.key  CN=localhost (DNS:localhost, IP:127.0.0.1, IP:::1),\n"
+           "                          extended key usage serverAuth\n"
+           "  client.pem, client.key  CN=%s (URI:%s),\n"
+           "                          extended key usage clientAuth\n",
+           dir, CLIENT_CN, CLIENT_SPIFFE_ID);
+}
+
 void cli_demo_usage(FILE *out)
 {
     fputs("Usage: mutls demo\n"
           "\n"
-          "Show a complete TLS 1.3 exchange without any setup: make a throw-away\n"
-          "CA and a certificate for localhost in a temporary directory, start a\n"
-          "server on 127.0.0.1 (a free port) that answers like `mutls server\n"
-          "--www`, connect a client to it that checks the certificate and sends\n"
-          "\"GET /\", and print the answer and the handshake as each side saw it.\n"
-          "The directory is removed at the end.\n"
+          "Show mutual TLS without any setup: make a throw-away CA, a certificate\n"
+          "for localhost and a client certificate for alice (with the SPIFFE ID\n"
+          "spiffe://demo.mutls.test/alice) in a temporary directory; start a\n"
+          "server on 127.0.0.1 (a free port) that requires client certificates\n"
+          "from that CA and answers like `mutls server --www`; then connect two\n"
+          "clients that check the server's certificate and send \"GET /\": one\n"
+          "without a certificate, which is refused (both sides' messages are\n"
+          "shown), and one with alice's, which gets the page and whose identity\n"
+          "the server reports; its handshake is shown as each side saw it. The\n"
+          "directory is removed at the end.\n"
           "\n"
           "Options:\n"
           "  -h, --help       show this help\n"
           "\n"
-          "Exit status: 0 if everything worked, 1 otherwise, 2 on a usage error.\n",
+          "Exit status: 0 if everything went as described, 1 otherwise (for\n"
+          "example if the client without a certificate was accepted), 2 on a\n"
+          "usage error.\n",
           out);
 }
 
 int cli_demo_main(int argc, char **argv)
 {
     struct cli_demo_pki pki;
+    struct cli_demo_client alice;
+    struct demo d;
     char dir[CLI_PATH_MAX], err[512];
     int status = CLI_EXIT_FAIL;
 
@@ -312,21 +608,27 @@ int cli_demo_main(int argc, char **argv)
                         : "unexpected argument", argv[1]);
         return CLI_EXIT_USAGE;
     }
+    printf("%s: mutual TLS between a client and a server on this machine\n", PROG);
     if (make_temp_dir(dir, sizeof dir) != 0)
         return CLI_EXIT_FAIL;
     memset(&pki, 0, sizeof pki);
-    if (cli_certgen_demo(dir, &pki, err, sizeof err) != 0)
+    memset(&d, 0, sizeof d);
+    if (cli_certgen_demo_mtls(dir, CLIENT_CN, CLIENT_SPIFFE_ID, &pki, &alice, err,
+                              sizeof err) != 0) {
         fprintf(stderr, "%s: %s\n", PROG, err);
-    else {
-        printf("%s: made a throw-away CA (CN=mutls demo CA) and a certificate "
-               "for localhost in %s\n", PROG, dir);
-        status = run_demo(&pki);
+    } else {
+        print_pki(dir);
+        d.pki = &pki;
+        d.alice = &alice;
+        status = run_demo(&d);
     }
-    if (cli_certgen_cleanup(dir, &pki) != 0) {
+    free_configs(&d);
+    heading("Done");
+    if (cli_certgen_demo_client_cleanup(&alice) != 0 || cli_certgen_cleanup(dir, &pki) != 0) {
         fprintf(stderr, "%s: cannot remove %s: %s\n", PROG, dir, strerror(errno));
         status = CLI_EXIT_FAIL;
     } else {
-        printf("\n%s: removed %s\n", PROG, dir);
+        printf("%s: removed %s\n", PROG, dir);
     }
     printf("%s: %s\n", PROG, status == CLI_EXIT_OK ? "success" : "FAILED");
     return status;

@@ -196,6 +196,12 @@ static int serve_www(mutls_conn *conn, const struct cli_serve_params *p)
 
     if (read_request(conn, p) != 0)
         return -1;
+    /* The client may send its request before answering a post-handshake
+     * CertificateRequest: no page before the answer is in. */
+    if (mutls_conn_client_auth_pending(conn) && (rc = mutls_io_complete_client_auth(conn)) != 0) {
+        log_error(p, conn, rc);
+        return -1;
+    }
     status_body(conn, body, sizeof body);
     n = snprintf(page, sizeof page,
                  "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n"

@@ -48,6 +48,10 @@ mutls_config *mutls_config_new(mutls_role role)
     cfg->verify = role == MUTLS_CLIENT ? MUTLS_VERIFY_REQUIRE : MUTLS_VERIFY_NONE;
     cfg->verify_depth = 10;
     cfg->send_ca_names = 1;
+    cfg->tickets = 2;
+    cfg->ticket_lifetime = 7200;
+    cfg->cache_entries = 1024;
+    cfg->cache_timeout = 7200;
     mt_buf_init(&cfg->ca_names);
     memcpy(cfg->suites, default_suites, sizeof(default_suites));
     cfg->n_suites = sizeof(default_suites) / sizeof(default_suites[0]);
@@ -78,6 +82,9 @@ void mutls_config_free(mutls_config *cfg)
         mt_cert_chain_free(cfg->chains[i]);
     mt_trust_free(cfg->trust);
     mt_trust_free(cfg->client_trust);
+    mt_ticket_keys_free(cfg->ticket_keys);
+    mt_session_cache_free(cfg->session_cache);
+    mt_antireplay_free(cfg->antireplay);
     mt_buf_free(&cfg->ca_names);
     free(cfg->ca_names_text);
     mt_crypto_free(cfg->cx);
@@ -278,6 +285,95 @@ int mutls_config_set_verify_depth(mutls_config *cfg, int depth)
                        "verify depth must be between 1 and 32");
     cfg->verify_depth = depth;
     return 0;
+}
+
+int mutls_config_set_tickets(mutls_config *cfg, unsigned n)
+{
+    int ret;
+    if ((ret = check_mutable(cfg)) != 0)
+        return ret;
+    if (n > 16)
+        return mt_fail(&cfg->err, MUTLS_ERR_INVALID_ARGUMENT, MT_NO_ALERT,
+                       "at most 16 tickets per handshake");
+    cfg->tickets = n;
+    return 0;
+}
+
+int mutls_config_set_ticket_lifetime(mutls_config *cfg, uint32_t seconds)
+{
+    int ret;
+    if ((ret = check_mutable(cfg)) != 0)
+        return ret;
+    /* RFC 8446 section 4.6.1: at most seven days. */
+    if (seconds == 0 || seconds > MT_MAX_TICKET_LIFETIME)
+        return mt_fail(&cfg->err, MUTLS_ERR_INVALID_ARGUMENT, MT_NO_ALERT,
+                       "ticket lifetime must be 1 to 604800 seconds (seven days)");
+    cfg->ticket_lifetime = seconds;
+    return 0;
+}
+
+static int ensure_ticket_keys(mutls_config *cfg)
+{
+    if (cfg->ticket_keys == NULL &&
+        (cfg->ticket_keys = mt_ticket_keys_new(cfg->cx, &cfg->rng, 12 * 3600,
+                                               cfg->ticket_lifetime)) == NULL)
+        return mt_fail(&cfg->err, MUTLS_ERR_INTERNAL, MT_NO_ALERT, "out of memory");
+    return 0;
+}
+
+int mutls_config_load_ticket_keys(mutls_config *cfg, const char *path)
+{
+    int ret;
+    mt_error e;
+    if (cfg == NULL || cfg->role != MUTLS_SERVER)
+        return MUTLS_ERR_INVALID_ARGUMENT;
+    /* Allowed on a configuration in use: the key set has its own lock. */
+    pthread_mutex_lock(&cfg->lock);
+    ret = ensure_ticket_keys(cfg);
+    pthread_mutex_unlock(&cfg->lock);
+    if (ret != 0)
+        return ret;
+    mt_error_clear(&e);
+    if ((ret = mt_ticket_keys_load_file(cfg->ticket_keys, path, mt_config_now(cfg), &e)) != 0) {
+        pthread_mutex_lock(&cfg->lock);
+        cfg->err = e;
+        pthread_mutex_unlock(&cfg->lock);
+    }
+    return ret;
+}
+
+int mutls_config_set_session_cache(mutls_config *cfg, size_t entries, uint32_t timeout)
+{
+    int ret;
+    if ((ret = check_mutable(cfg)) != 0)
+        return ret;
+    if (entries > 10000000 || (entries > 0 && (timeout == 0 || timeout > MT_MAX_TICKET_LIFETIME)))
+        return mt_fail(&cfg->err, MUTLS_ERR_INVALID_ARGUMENT, MT_NO_ALERT,
+                       "session cache: at most 10000000 entries, timeout 1 to 604800 seconds");
+    cfg->cache_entries = entries;
+    cfg->cache_timeout = timeout;
+    return 0;
+}
+
+int mutls_config_set_early_data(mutls_config *cfg, uint32_t max_bytes)
+{
+    int ret;
+    if ((ret = check_mutable(cfg)) != 0)
+        return ret;
+    cfg->early_data_max = max_bytes;
+    return 0;
+}
+
+void mutls_config_set_psk_ke(mutls_config *cfg, int on)
+{
+    if (check_mutable(cfg) == 0)
+        cfg->psk_ke = on != 0;
+}
+
+void mutls_config_set_false_start(mutls_config *cfg, int on)
+{
+    if (check_mutable(cfg) == 0)
+        cfg->false_start = on != 0;
 }
 
 void mutls_config_set_post_handshake_auth(mutls_config *cfg, int on)
@@ -591,6 +687,20 @@ int mt_config_freeze(mutls_config *cfg)
             else if (count == 0 && cfg->ca_names.len == 0 && cfg->ca_names_text[0] == '\0')
                 ret = mt_fail(&cfg->err, MUTLS_ERR_CONFIG, MT_NO_ALERT,
                               "the client CA files hold no CA certificate");
+        }
+        /* Server-side resumption state, shared by every connection. */
+        if (ret == 0 && cfg->role == MUTLS_SERVER) {
+            if (cfg->tickets > 0 && ensure_ticket_keys(cfg) != 0)
+                ret = cfg->err.code;
+            else if (cfg->cache_entries > 0 &&
+                     (cfg->session_cache = mt_session_cache_new(cfg->cache_entries,
+                                                                cfg->cache_timeout)) == NULL)
+                ret = mt_fail(&cfg->err, MUTLS_ERR_INTERNAL, MT_NO_ALERT, "out of memory");
+            /* RFC 8446 section 8: remember 0-RTT tickets for the freshness
+             * window (10 s), bounded. */
+            else if (cfg->early_data_max > 0 &&
+                     (cfg->antireplay = mt_antireplay_new(65536, 10)) == NULL)
+                ret = mt_fail(&cfg->err, MUTLS_ERR_INTERNAL, MT_NO_ALERT, "out of memory");
         }
         if (ret == 0 && cfg->role == MUTLS_CLIENT && cfg->verify != MUTLS_VERIFY_NONE &&
             cfg->trust == NULL) {

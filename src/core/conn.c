@@ -24,6 +24,9 @@ mutls_conn *mutls_conn_new(mutls_config *cfg)
     mt_buf_init(&c->hs_in);
     mt_buf_init(&c->scratch);
     mt_buf_init(&c->app_in);
+    mt_buf_init(&c->peer_chain);
+    mt_buf_init(&c->early_out);
+    mt_buf_init(&c->early_in);
     if (c->role == MUTLS_SERVER) {
         if (mt_hs_new(c) != 0) {
             mutls_conn_free(c);
@@ -51,9 +54,19 @@ void mutls_conn_free(mutls_conn *c)
     free(c->sni);
     free(c->server_name);
     mt_peer_free(c->peer);
+    for (size_t i = 0; i < c->n_old_peers; i++)
+        mt_peer_free(c->old_peers[i]);
+    free(c->old_peers);
     free(c->client_auth_note);
     mt_hash_free(c->pha_base);
     mt_hash_free(c->pha_transcript);
+    /* resumption: the connection's references and buffers */
+    mutls_session_free(c->resume);
+    mutls_session_free(c->session);
+    mt_buf_free(&c->peer_chain);
+    mt_buf_free(&c->early_out);
+    mt_buf_free(&c->early_in);
+    mt_wipe(c->res_master, sizeof(c->res_master));
     mutls_config_free(c->cfg);
     free(c);
 }
@@ -171,6 +184,20 @@ static int handle_ccs(mutls_conn *c, const uint8_t *p, size_t n)
 
 static int handle_app_data(mutls_conn *c, const uint8_t *p, size_t n)
 {
+    /* Accepted early data, before EndOfEarlyData (RFC 8446 4.2.10). */
+    if (c->state == MT_ST_S_WAIT_EOED) {
+        if (n > c->cfg->early_data_max - c->early_received)
+            return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_UNEXPECTED_MESSAGE,
+                                "client sent more than %u bytes of early data",
+                                c->cfg->early_data_max);
+        c->early_received += (uint32_t)n;
+        if (c->early_in_off == c->early_in.len)
+            c->early_in.len = c->early_in_off = 0;
+        if (mt_w_bytes(&c->early_in, p, n) != 0)
+            return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
+        return 0;
+    }
+
     if (c->state != MT_ST_CONNECTED || c->close_received)
         return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_UNEXPECTED_MESSAGE,
                             "application data %s", c->close_received ? "after close_notify"
@@ -197,9 +224,23 @@ static int process(mutls_conn *c)
         if (c->close_received)
             break;
         c->rec.plain_alerts_ok = c->state != MT_ST_CONNECTED;
+        c->rec.skip_budget = c->early_skip;
         ret = mt_rec_read(&c->rec, &type, &data, &n, &c->err);
+        c->early_skip = c->rec.skip_budget;
+        if (ret == 2) { /* rejected early data, skipped */
+            mt_rec_release(&c->rec);
+            ret = 0;
+            continue;
+        }
         if (ret <= 0)
             break;
+        /* Early data sent with a ClientHello that got a HelloRetryRequest
+         * arrives before any key: skip it too (RFC 8446 4.2.10). */
+        if (type == MT_CT_APPLICATION_DATA && c->state == MT_ST_S_WAIT_CH2 && c->early_skip >= n) {
+            c->early_skip -= n;
+            mt_rec_release(&c->rec);
+            continue;
+        }
         /* RFC 8446 section 5.1: handshake messages may not interleave
          * with other record types. */
         if (type != MT_CT_HANDSHAKE && c->hs_in.len > 0) {
@@ -319,6 +360,20 @@ int mutls_conn_read(mutls_conn *c, uint8_t *buf, size_t len)
         return MUTLS_ERR_INVALID_ARGUMENT;
     if (c->err.code != MUTLS_OK)
         return c->err.code;
+    /* Early data first, and never mixed with later data in one read, so
+     * that mutls_conn_last_read_was_early() is exact. */
+    c->last_read_early = 0;
+    if (c->early_in_off < c->early_in.len) {
+        size_t n = c->early_in.len - c->early_in_off;
+        if (n > len)
+            n = len;
+        if (n > INT32_MAX)
+            n = INT32_MAX;
+        memcpy(buf, c->early_in.data + c->early_in_off, n);
+        c->early_in_off += n;
+        c->last_read_early = 1;
+        return (int)n;
+    }
     if (c->state != MT_ST_CONNECTED)
         return (ret = mutls_conn_handshake(c)) == MUTLS_OK ? MUTLS_WANT_READ : ret;
     size_t avail = c->app_in.len - c->app_in_off;
@@ -350,8 +405,10 @@ int mutls_conn_write(mutls_conn *c, const uint8_t *buf, size_t len)
         return c->err.code;
     if (c->close_sent)
         return MUTLS_ERR_CLOSED;
-    if (c->state != MT_ST_CONNECTED)
+    if (c->state != MT_ST_CONNECTED && !c->false_start_ready)
         return mutls_conn_handshake(c) == MUTLS_WANT_READ ? MUTLS_WANT_READ : c->err.code;
+    if (c->state != MT_ST_CONNECTED)
+        mt_trace(c, 1, 0, "ApplicationData", "False Start: sent before the server's Finished");
     size_t done = 0;
     while (done < len) {
         size_t n = len - done;
@@ -412,13 +469,38 @@ const char *mutls_conn_server_name(const mutls_conn *c)
     return c->role == MUTLS_SERVER ? c->sni : c->server_name;
 }
 int mutls_conn_did_hrr(const mutls_conn *c) { return c->did_hrr; }
+
+int mutls_conn_set_session(mutls_conn *c, mutls_session *s)
+{
+    if (c == NULL || s == NULL || c->role != MUTLS_CLIENT || c->state != MT_ST_START)
+        return MUTLS_ERR_INVALID_ARGUMENT;
+    mutls_session_free(c->resume);
+    c->resume = mt_session_up_ref(s);
+    return 0;
+}
+
+mutls_session *mutls_conn_get_session(const mutls_conn *c)
+{
+    return c != NULL ? mt_session_up_ref(c->session) : NULL;
+}
+
+int mutls_conn_write_early_data(mutls_conn *c, const uint8_t *buf, size_t len)
+{
+    if (c == NULL || (buf == NULL && len > 0) || c->role != MUTLS_CLIENT ||
+        c->state != MT_ST_START || c->resume == NULL || len > INT32_MAX ||
+        c->early_out.len + len > mutls_session_max_early_data(c->resume))
+        return MUTLS_ERR_INVALID_ARGUMENT;
+    if (mt_w_bytes(&c->early_out, buf, len) != 0)
+        return MUTLS_ERR_INTERNAL;
+    return (int)len;
+}
+
+int mutls_conn_early_data_status(const mutls_conn *c) { return c->early_status; }
+int mutls_conn_last_read_was_early(const mutls_conn *c) { return c->last_read_early; }
+int mutls_conn_false_start_ready(const mutls_conn *c) { return c->false_start_ready; }
 int mutls_conn_ems(const mutls_conn *c) { return c->ems; }
 int mutls_conn_etm(const mutls_conn *c) { return c->etm; }
-int mutls_conn_is_resumed(const mutls_conn *c)
-{
-    (void)c;
-    return 0; /* resumption is not implemented yet */
-}
+int mutls_conn_is_resumed(const mutls_conn *c) { return c->resumed; }
 uint64_t mutls_conn_key_updates_sent(const mutls_conn *c) { return c->ku_sent; }
 uint64_t mutls_conn_key_updates_received(const mutls_conn *c) { return c->ku_received; }
 const mutls_peer *mutls_conn_peer(const mutls_conn *c) { return c->peer; }

@@ -12,6 +12,7 @@
 #include "crypto/crypto.h"
 #include "ext/ext.h"
 #include "record/record.h"
+#include "session/session.h"
 #include "tls13/key_schedule.h"
 #include "x509/x509.h"
 
@@ -37,6 +38,17 @@ struct mutls_config {
     int defer_client_auth;   /* TLS 1.3: ask after the handshake */
     mt_buf ca_names;         /* server: DistinguishedName list (frozen) */
     char *ca_names_text;     /* the same, for messages */
+    /* resumption and 0-RTT */
+    unsigned tickets;        /* TLS 1.3 NewSessionTickets per handshake */
+    uint32_t ticket_lifetime;
+    mt_ticket_keys *ticket_keys;
+    size_t cache_entries;
+    uint32_t cache_timeout;
+    mt_session_cache *session_cache; /* TLS 1.2 session IDs */
+    uint32_t early_data_max;
+    mt_antireplay *antireplay;
+    int psk_ke;
+    int false_start;
     uint16_t suites[MT_MAX_SUITES];
     size_t n_suites;
     uint16_t groups[MT_MAX_GROUPS];
@@ -78,6 +90,7 @@ enum {
     MT_ST_S_WAIT_FINISHED,
     MT_ST_S_WAIT_CERT, /* client Certificate (mTLS) */
     MT_ST_S_WAIT_CV,   /* client CertificateVerify */
+    MT_ST_S_WAIT_EOED, /* early data, then EndOfEarlyData */
     /* TLS 1.2 client */
     MT_ST_C12_WAIT_CERT,
     MT_ST_C12_WAIT_SKE,
@@ -85,12 +98,16 @@ enum {
     MT_ST_C12_WAIT_SHD,
     MT_ST_C12_WAIT_CCS,
     MT_ST_C12_WAIT_FINISHED,
+    MT_ST_C12R_WAIT_CCS,      /* resumed: the server's ChangeCipherSpec */
+    MT_ST_C12R_WAIT_FINISHED, /* resumed: the server's Finished */
     /* TLS 1.2 server */
     MT_ST_S12_WAIT_CERT,
     MT_ST_S12_WAIT_CKE,
     MT_ST_S12_WAIT_CV,
     MT_ST_S12_WAIT_CCS,
     MT_ST_S12_WAIT_FINISHED,
+    MT_ST_S12R_WAIT_CCS,      /* resumed: the client's ChangeCipherSpec */
+    MT_ST_S12R_WAIT_FINISHED, /* resumed: the client's Finished */
     /* both */
     MT_ST_CONNECTED,
     MT_ST_STATE_COUNT
@@ -150,6 +167,18 @@ typedef struct mt_handshake {
     uint8_t peer_pub[MT_MAX_KX_PUB]; /* server's ECDHE public key */
     size_t peer_pub_len;
     const mt_sig_scheme *ske_sig; /* server: scheme for ServerKeyExchange */
+    /* resumption */
+    int psk_selected;       /* TLS 1.3: identity in use, -1 none */
+    int psk_ke;             /* TLS 1.3: resumed without (EC)DHE */
+    mt_session_state psk;   /* the session being resumed (both sides) */
+    uint8_t c_e_secret[MT_MAX_HASH]; /* client_early_traffic_secret */
+    int early_offered;      /* early_data sent (client) / received (server) */
+    int early_accepted;
+    int ticket12_wanted;    /* TLS 1.2: session_ticket negotiated */
+    int resume12;           /* TLS 1.2: abbreviated handshake */
+    uint8_t session_id12[32]; /* TLS 1.2: the session ID in use */
+    size_t session_id12_len;
+    mt_buf ticket12;        /* TLS 1.2 client: ticket received */
 } mt_handshake;
 
 struct mutls_conn {
@@ -187,9 +216,29 @@ struct mutls_conn {
     int close_sent, close_received, eof;
     /* the peer's certificate: identity and verdict */
     mutls_peer *peer;
+    mt_buf peer_chain;      /* as received: 3-byte-length DERs, for tickets */
+    /* resumption and 0-RTT */
+    mutls_session *resume;  /* client: the session to offer */
+    mutls_session *session; /* client: the newest session received */
+    int resumed;
+    uint8_t res_master[MT_MAX_HASH]; /* TLS 1.3 resumption_master_secret */
+    uint64_t ticket_nonce;
+    int early_status;       /* MUTLS_EARLY_DATA_* */
+    mt_buf early_out;       /* client: early data to send */
+    mt_buf early_in;        /* server: early data received, unread */
+    size_t early_in_off;
+    uint32_t early_received;
+    int last_read_early;
+    size_t early_skip;      /* server: rejected early data still to skip */
+    int false_start_ready;  /* client, TLS 1.2 */
+    /* identities a post-handshake authentication replaced: still owned by
+     * the connection (mutls.h: valid until it is freed) */
+    mutls_peer **old_peers;
+    size_t n_old_peers;
     /* client: what the server asked for and what we sent, to explain a
      * rejection that arrives as an alert */
     char *client_auth_note;
+    int client_auth_empty;  /* we answered with an empty Certificate */
     /* TLS 1.3 post-handshake authentication (RFC 8446 4.6.2) */
     int pha_offered;        /* client offered post_handshake_auth */
     mt_hash *pha_base;      /* transcript through the client Finished */

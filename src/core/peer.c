@@ -18,7 +18,18 @@ int mt_accept_peer_chain(mutls_conn *c, const uint8_t *const *der, const size_t 
     if (peer == NULL)
         return mt_conn_fail(c, MUTLS_ERR_VERIFY, MT_ALERT_BAD_CERTIFICATE,
                             "%s certificate could not be parsed", server_cert ? "server" : "client");
-    mt_peer_free(c->peer);
+    /* A post-handshake authentication replaces the identity; the one the
+     * application may still hold stays valid until the connection is
+     * freed (mutls.h). */
+    if (c->peer != NULL) {
+        mutls_peer **old = realloc(c->old_peers, (c->n_old_peers + 1) * sizeof(*old));
+        if (old == NULL) {
+            mt_peer_free(peer);
+            return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
+        }
+        c->old_peers = old;
+        c->old_peers[c->n_old_peers++] = c->peer;
+    }
     c->peer = peer;
     if (cfg->verify == MUTLS_VERIFY_NONE && server_cert) {
         mt_peer_set_verified(peer, 0, "verification disabled");
@@ -124,11 +135,18 @@ void mt_choose_client_chain(mutls_conn *c, const uint16_t *sigs, size_t n_sigs,
         snprintf(note + l, sizeof(note) - l, " (it accepts certificates from: %s)", cas);
     }
     c->client_auth_note = strdup(note);
+    c->client_auth_empty = *chain == NULL;
     free(cas);
 }
 
 void mt_explain_client_auth_alert(mutls_conn *c, uint8_t alert)
 {
+    if (c->role != MUTLS_CLIENT || c->client_auth_note == NULL)
+        return;
+    /* After an empty Certificate any fatal alert is most likely the
+     * server's refusal (GnuTLS answers with decode_error). */
+    if (c->client_auth_empty && alert != MT_ALERT_CLOSE_NOTIFY)
+        goto explain;
     switch (alert) {
     case MT_ALERT_CERTIFICATE_REQUIRED:
     case MT_ALERT_BAD_CERTIFICATE:
@@ -144,8 +162,7 @@ void mt_explain_client_auth_alert(mutls_conn *c, uint8_t alert)
     default:
         return;
     }
-    if (c->role != MUTLS_CLIENT || c->client_auth_note == NULL)
-        return;
+explain:;
     size_t l = strlen(c->err.msg);
     snprintf(c->err.msg + l, sizeof(c->err.msg) - l, ": %s", c->client_auth_note);
 }

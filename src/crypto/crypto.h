@@ -53,6 +53,9 @@ int mt_hash_peek(const mt_hash *hc, uint8_t *out) MT_MUST;
 int mt_hash_oneshot(const mt_crypto *cx, mt_hash_id h, const uint8_t *p, size_t n,
                     uint8_t *out) MT_MUST;
 
+/* SHA-256 without a configuration (session export, ticket hashes). */
+int mt_sha256(const uint8_t *p, size_t n, uint8_t out[32]) MT_MUST;
+
 int mt_hmac(const mt_crypto *cx, mt_hash_id h, const uint8_t *key, size_t key_len,
             const uint8_t *data, size_t len, uint8_t *out) MT_MUST;
 /* RFC 5869. out is mt_hash_size(h) bytes. salt may be NULL (zeros). */

@@ -208,3 +208,13 @@ int mt_hkdf_expand(const mt_crypto *cx, mt_hash_id h, const uint8_t *prk, size_t
     }
     return 0;
 }
+
+int mt_sha256(const uint8_t *p, size_t n, uint8_t out[32])
+{
+    unsigned int len = 0;
+    if (EVP_Digest(p, n, out, &len, EVP_sha256(), NULL) != 1 || len != 32) {
+        ERR_clear_error();
+        return -1;
+    }
+    return 0;
+}

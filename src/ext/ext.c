@@ -19,16 +19,16 @@ const mt_ext_desc mt_ext_table[] = {
     {MT_EXT_ENCRYPT_THEN_MAC, "encrypt_then_mac", MT_IN_CH | MT_IN_SH12, mt_ext_parse_empty},
     {MT_EXT_RENEGOTIATION_INFO, "renegotiation_info", MT_IN_CH | MT_IN_SH12,
      mt_ext_parse_renegotiation_info},
-    {MT_EXT_SESSION_TICKET, "session_ticket", MT_IN_CH | MT_IN_SH12, mt_ext_parse_ignored},
+    {MT_EXT_SESSION_TICKET, "session_ticket", MT_IN_CH | MT_IN_SH12, mt_ext_parse_session_ticket},
     /* Recognised so that they are placed correctly; mutls does not offer
      * PSK or early data yet, so a server ignores them in a ClientHello and
      * a client refuses them in a response it did not ask for. */
-    {MT_EXT_PRE_SHARED_KEY, "pre_shared_key", MT_IN_CH | MT_IN_SH, mt_ext_parse_ignored},
-    {MT_EXT_EARLY_DATA, "early_data", MT_IN_CH | MT_IN_EE | MT_IN_NST, mt_ext_parse_ignored},
+    {MT_EXT_PRE_SHARED_KEY, "pre_shared_key", MT_IN_CH | MT_IN_SH, mt_ext_parse_pre_shared_key},
+    {MT_EXT_EARLY_DATA, "early_data", MT_IN_CH | MT_IN_EE | MT_IN_NST, mt_ext_parse_early_data},
     {MT_EXT_SUPPORTED_VERSIONS, "supported_versions", MT_IN_CH | MT_IN_SH | MT_IN_HRR,
      mt_ext_parse_supported_versions},
     {MT_EXT_COOKIE, "cookie", MT_IN_CH | MT_IN_HRR, mt_ext_parse_cookie},
-    {MT_EXT_PSK_KEY_EXCHANGE_MODES, "psk_key_exchange_modes", MT_IN_CH, mt_ext_parse_ignored},
+    {MT_EXT_PSK_KEY_EXCHANGE_MODES, "psk_key_exchange_modes", MT_IN_CH, mt_ext_parse_psk_modes},
     {MT_EXT_CERTIFICATE_AUTHORITIES, "certificate_authorities", MT_IN_CH | MT_IN_CR,
      mt_ext_parse_certificate_authorities},
     {MT_EXT_POST_HANDSHAKE_AUTH, "post_handshake_auth", MT_IN_CH, mt_ext_parse_empty},
@@ -93,6 +93,7 @@ int mt_exts_parse(mt_reader *block, uint32_t msg, uint64_t offered, mt_exts *out
             return mt_fail(e, MUTLS_ERR_PROTOCOL, MT_ALERT_DECODE_ERROR,
                            "too many extensions (more than %zu)", n_seen);
         seen_types[n_seen++] = type;
+        out->last_type = type;
 
         idx = mt_ext_index(type);
         if (idx < 0) {

@@ -53,6 +53,7 @@ enum {
 #define MT_MAX_LIST 64       /* groups, schemes, versions we keep */
 #define MT_MAX_SHARES 8      /* key shares we look at in a ClientHello */
 #define MT_MAX_HOSTNAME 255
+#define MT_MAX_PSKS 4        /* PSK identities we look at in a ClientHello */
 
 typedef struct mt_key_share {
     uint16_t group;
@@ -86,6 +87,23 @@ typedef struct mt_exts {
     int point_uncompressed; /* ec_point_formats lists uncompressed */
     const uint8_t *ca_names; /* certificate_authorities: DistinguishedName list */
     size_t ca_names_len;
+    uint16_t last_type;      /* the last extension of the block */
+    /* pre_shared_key (RFC 8446 4.2.11): ClientHello offers, ServerHello
+     * selection */
+    size_t n_psk;
+    struct {
+        const uint8_t *identity;
+        size_t len;
+        uint32_t obfuscated_age;
+        const uint8_t *binder;
+        size_t binder_len;
+    } psk[MT_MAX_PSKS];
+    size_t psk_binders_len;  /* the binders vector with its 2-byte length */
+    uint16_t psk_selected;
+    uint8_t psk_modes;       /* bit 0: psk_ke, bit 1: psk_dhe_ke */
+    uint32_t max_early_data; /* early_data in NewSessionTicket */
+    const uint8_t *session_ticket; /* TLS 1.2 session_ticket (may be empty) */
+    size_t session_ticket_len;
 } mt_exts;
 
 typedef int (*mt_ext_parse_fn)(mt_reader *body, uint32_t msg, mt_exts *out, mt_error *e);
@@ -144,6 +162,19 @@ int mt_ext_parse_supported_versions(mt_reader *r, uint32_t msg, mt_exts *x, mt_e
 int mt_ext_parse_cookie(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e);
 int mt_ext_parse_record_size_limit(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e);
 int mt_ext_parse_ignored(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e);
+int mt_ext_parse_pre_shared_key(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e);
+int mt_ext_parse_psk_modes(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e);
+int mt_ext_parse_early_data(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e);
+int mt_ext_parse_session_ticket(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e);
+/* ClientHello pre_shared_key with one identity and a zero binder of
+ * binder_len bytes (filled in afterwards: it covers the message up to the
+ * binders, RFC 8446 4.2.11.2). */
+int mt_ext_write_pre_shared_key_ch(mt_buf *b, const uint8_t *identity, size_t len,
+                                   uint32_t obfuscated_age, size_t binder_len);
+int mt_ext_write_pre_shared_key_sh(mt_buf *b, uint16_t selected);
+int mt_ext_write_psk_modes(mt_buf *b, int psk_ke, int psk_dhe_ke);
+int mt_ext_write_early_data(mt_buf *b, int with_max, uint32_t max);
+int mt_ext_write_session_ticket(mt_buf *b, const uint8_t *ticket, size_t len);
 int mt_ext_parse_certificate_authorities(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e);
 int mt_ext_write_certificate_authorities(mt_buf *b, const uint8_t *names, size_t len);
 int mt_ext_parse_ec_point_formats(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e);

@@ -138,3 +138,25 @@ int mutls_io_close(mutls_conn *c)
     (void)mutls_conn_close(c);
     return mutls_io_flush(c);
 }
+
+int mutls_io_complete_client_auth(mutls_conn *c)
+{
+    int ret;
+    if (c == NULL || c->fd < 0)
+        return MUTLS_ERR_INVALID_ARGUMENT;
+    while (c->pha_stage != 0) {
+        if (c->err.code != MUTLS_OK)
+            return c->err.code;
+        if ((ret = mutls_io_flush(c)) != 0)
+            return ret;
+        if ((ret = pull(c)) != 0) {
+            int f = settle(c, ret);
+            if (f != 0)
+                return f;
+        }
+        if (c->eof && c->pha_stage != 0)
+            return mt_fail(&c->err, MUTLS_ERR_TRUNCATED, MT_NO_ALERT,
+                           "connection closed during post-handshake authentication");
+    }
+    return c->err.code != MUTLS_OK ? c->err.code : settle(c, MUTLS_OK);
+}

@@ -432,8 +432,16 @@ int mt_rec_read(mt_record *r, uint8_t *type, uint8_t **data, size_t *len, mt_err
         return mt_fail(e, MUTLS_ERR_PROTOCOL, MT_ALERT_BAD_RECORD_MAC,
                        "record too short to be protected");
     make_nonce(&r->rd, nonce);
-    if (mt_aead_open(r->rd.aead, nonce, hdr, MT_RECORD_HEADER, body, n, body) != 0)
+    if (mt_aead_open(r->rd.aead, nonce, hdr, MT_RECORD_HEADER, body, n, body) != 0) {
+        /* Early data the server did not accept: skip it, up to what it
+         * could amount to (RFC 8446 4.2.10). */
+        if (r->skip_budget >= n) {
+            r->skip_budget -= n;
+            return 2;
+        }
         return bad_mac(e);
+    }
+    r->skip_budget = 0; /* the first record that opens ends the skipping */
     r->rd.seq++;
     n -= MT_AEAD_TAG_LEN;
     /* RFC 8446 section 5.4: TLSInnerPlaintext limit (RFC 8449 lowers it). */

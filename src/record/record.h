@@ -61,6 +61,8 @@ typedef struct mt_record {
     uint16_t send_version;     /* legacy_record_version */
     int plain_alerts_ok;       /* accept unprotected alerts (handshake) */
     const mt_rng *rng;         /* explicit CBC IVs (the config's hook) */
+    size_t skip_budget;        /* TLS 1.3 server: bytes of rejected early
+                                  data that may be skipped (RFC 8446 4.2.10) */
 } mt_record;
 
 void mt_record_init(mt_record *r);
@@ -90,6 +92,8 @@ void mt_rec_dir_clear(mt_rec_dir *d);
 int mt_rec_write(mt_record *r, uint8_t type, const uint8_t *data, size_t len, mt_error *e) MT_MUST;
 
 /* The next whole record from the input: returns 1 and sets *type and the
+ * plaintext; 2 when a record was skipped as rejected early data; ...
+ * (below). Returns 1 and sets *type and the
  * plaintext (pointing into the input buffer, valid until mt_rec_release),
  * 0 when more bytes are needed, or an error. Enforces record_overflow,
  * bad_record_mac and the TLS 1.3 inner-plaintext rules. */

@@ -76,13 +76,51 @@ int mt_tls12_client_server_hello(mutls_conn *c, const mt_server_hello *sh, const
             c->rec.recv_inner_max = (own < MT_MAX_PLAINTEXT ? own : MT_MAX_PLAINTEXT) + 1;
     }
     memcpy(hs->server_random, sh->random, 32);
+    hs->ticket12_wanted = mt_exts_has(&sh->ext, MT_EXT_SESSION_TICKET);
+    /* The server resumes by echoing the session ID we offered (RFC 5246
+     * 7.4.1.3; RFC 5077 3.4 for tickets). */
+    const mutls_session *rs = c->resume;
+    int resumed = rs != NULL && rs->st.version == MUTLS_TLS1_2 && hs->session_id12_len > 0 &&
+                  sh->session_id_len == hs->session_id12_len &&
+                  memcmp(sh->session_id, hs->session_id12, hs->session_id12_len) == 0;
+    if (resumed) {
+        if (sh->suite != rs->st.suite)
+            return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
+                                "server resumed the session with another cipher suite");
+        /* RFC 7627 5.3: a session with the extended master secret is
+         * resumed with it, or not at all. */
+        if (rs->st.ems && !c->ems)
+            return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_HANDSHAKE_FAILURE,
+                                "server resumed without the extended master secret");
+        memcpy(hs->master, rs->st.secret, 48);
+        /* Keep the way back unless the server sends a new ticket. */
+        if (mt_w_bytes(&hs->ticket12, rs->ticket, rs->ticket_len) != 0 ||
+            mt_restore_peer(c, &rs->st) != 0)
+            return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
+        if (rs->ticket_len == 0) {
+            memcpy(hs->session_id12, rs->session_id, rs->session_id_len);
+            hs->session_id12_len = rs->session_id_len;
+        }
+        c->resumed = 1;
+        hs->resume12 = 1;
+    } else {
+        memcpy(hs->session_id12, sh->session_id, sh->session_id_len);
+        hs->session_id12_len = sh->session_id_len;
+    }
     /* CertificateVerify signs the messages themselves: keep them. */
     hs->keep_raw = c->cfg->n_chains > 0;
     if (mt_transcript_start_hash(c, s->hash) != 0 || mt_transcript_add(c, msg, len) != 0)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
-    snprintf(detail, sizeof(detail), "version=TLSv1.2 suite=%s ems=%s etm=%s alpn=%s", s->name,
-             c->ems ? "yes" : "no", c->etm ? "yes" : "no", c->alpn ? c->alpn : "-");
+    snprintf(detail, sizeof(detail), "version=TLSv1.2 suite=%s ems=%s etm=%s alpn=%s%s", s->name,
+             c->ems ? "yes" : "no", c->etm ? "yes" : "no", c->alpn ? c->alpn : "-",
+             resumed ? " resumed" : "");
     mt_trace(c, 0, MT_HS_SERVER_HELLO, "ServerHello", detail);
+    if (resumed) {
+        if ((ret = mt_tls12_key_block(c)) != 0)
+            return ret;
+        c->state = MT_ST_C12R_WAIT_CCS;
+        return 0;
+    }
     c->state = MT_ST_C12_WAIT_CERT;
     return 0;
 }
@@ -167,6 +205,13 @@ static int handle_server_hello_done(mutls_conn *c, mt_reader *body, const uint8_
     if ((ret = mt_tls12_send_ccs(c)) != 0 || (ret = mt_tls12_send_finished(c)) != 0)
         return ret;
     c->state = MT_ST_C12_WAIT_CCS;
+    /* RFC 7918 False Start: application data may follow our Finished,
+     * only with forward secrecy and an AEAD (and a 256-bit group or
+     * better, which all of ours are). */
+    if (c->cfg->false_start && c->suite->kx == MT_KX_ECDHE && c->suite->cipher == MT_CIPHER_AEAD) {
+        c->false_start_ready = 1;
+        mt_trace(c, 1, 0, "FalseStart", "application data may now be sent, before the server's Finished");
+    }
     return 0;
 }
 
@@ -178,7 +223,27 @@ static int handle_finished(mutls_conn *c, mt_reader *body, const uint8_t *msg, s
     if ((ret = mt_tls12_check_finished(c, body)) != 0)
         return ret;
     mt_trace(c, 0, MT_HS_FINISHED, "Finished", "verify_data valid");
+    c->false_start_ready = 0;
     c->state = MT_ST_CONNECTED;
+    mt_tls12_client_remember_session(c);
+    mt_hs_free(c);
+    return 0;
+}
+
+/* Resumed: the server finished first; now our ChangeCipherSpec and
+ * Finished (RFC 5246 7.3, figure 2). */
+static int handle_resumed_finished(mutls_conn *c, mt_reader *body, const uint8_t *msg, size_t len)
+{
+    int ret;
+    if ((ret = mt_tls12_check_finished(c, body)) != 0)
+        return ret;
+    mt_trace(c, 0, MT_HS_FINISHED, "Finished", "verify_data valid (resumed session)");
+    if (mt_transcript_add(c, msg, len) != 0)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
+    if ((ret = mt_tls12_send_ccs(c)) != 0 || (ret = mt_tls12_send_finished(c)) != 0)
+        return ret;
+    c->state = MT_ST_CONNECTED;
+    mt_tls12_client_remember_session(c);
     mt_hs_free(c);
     return 0;
 }
@@ -207,6 +272,9 @@ const mt_transition mt_tls12_client_table[] = {
     {MT_ST_C12_WAIT_CR_SHD, MT_HS_SERVER_HELLO_DONE, handle_server_hello_done},
     {MT_ST_C12_WAIT_SHD, MT_HS_SERVER_HELLO_DONE, handle_server_hello_done},
     {MT_ST_C12_WAIT_FINISHED, MT_HS_FINISHED, handle_finished},
+    {MT_ST_C12_WAIT_CCS, MT_HS_NEW_SESSION_TICKET, mt_tls12_handle_new_session_ticket},
+    {MT_ST_C12R_WAIT_CCS, MT_HS_NEW_SESSION_TICKET, mt_tls12_handle_new_session_ticket},
+    {MT_ST_C12R_WAIT_FINISHED, MT_HS_FINISHED, handle_resumed_finished},
     {MT_ST_CONNECTED, MT_HS_HELLO_REQUEST, mt_tls12_refuse_renegotiation},
 };
 const size_t mt_tls12_client_table_count =

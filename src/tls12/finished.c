@@ -63,7 +63,8 @@ int mt_tls12_send_ccs(mutls_conn *c)
 int mt_tls12_receive_ccs(mutls_conn *c, const uint8_t *p, size_t n)
 {
     int expected = c->hs != NULL &&
-                   (c->state == MT_ST_C12_WAIT_CCS || c->state == MT_ST_S12_WAIT_CCS);
+                   (c->state == MT_ST_C12_WAIT_CCS || c->state == MT_ST_S12_WAIT_CCS ||
+                    c->state == MT_ST_C12R_WAIT_CCS || c->state == MT_ST_S12R_WAIT_CCS);
     if (n != 1 || p[0] != 1 || !expected)
         return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_UNEXPECTED_MESSAGE,
                             "unexpected change_cipher_spec record");
@@ -72,6 +73,9 @@ int mt_tls12_receive_ccs(mutls_conn *c, const uint8_t *p, size_t n)
         return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_UNEXPECTED_MESSAGE,
                             "change_cipher_spec inside a fragmented handshake message");
     mt_trace(c, 0, 0, "ChangeCipherSpec", NULL);
-    c->state = c->state == MT_ST_C12_WAIT_CCS ? MT_ST_C12_WAIT_FINISHED : MT_ST_S12_WAIT_FINISHED;
+    c->state = c->state == MT_ST_C12_WAIT_CCS    ? MT_ST_C12_WAIT_FINISHED
+               : c->state == MT_ST_S12_WAIT_CCS  ? MT_ST_S12_WAIT_FINISHED
+               : c->state == MT_ST_C12R_WAIT_CCS ? MT_ST_C12R_WAIT_FINISHED
+                                                 : MT_ST_S12R_WAIT_FINISHED;
     return mt_tls12_install_keys(c, 0);
 }

@@ -66,9 +66,18 @@ int mt_tls12_derive_keys(mutls_conn *c, const uint8_t *pms, size_t pms_len)
         ret = mt_tls12_prf(cx, h, pms, pms_len, "master secret", hs->client_random, 32,
                            hs->server_random, 32, hs->master, 48);
     }
-    if (ret != 0 || mt_tls12_prf(cx, h, hs->master, 48, "key expansion", hs->server_random, 32,
-                                 hs->client_random, 32, hs->key_block,
-                                 key_block_len(c->suite)) != 0)
+    if (ret != 0)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR,
+                            "TLS 1.2 key derivation failed");
+    return mt_tls12_key_block(c);
+}
+
+int mt_tls12_key_block(mutls_conn *c)
+{
+    mt_handshake *hs = c->hs;
+    if (mt_tls12_prf(c->cfg->cx, c->suite->hash, hs->master, 48, "key expansion",
+                     hs->server_random, 32, hs->client_random, 32, hs->key_block,
+                     key_block_len(c->suite)) != 0)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR,
                             "TLS 1.2 key derivation failed");
     /* SSLKEYLOGFILE: the TLS 1.2 line is the master secret. */

@@ -102,6 +102,9 @@ static int negotiate(mutls_conn *c, const mt_client_hello *ch)
                         "needs a certificate whose key usage allows keyEncipherment)");
 }
 
+static int resume(mutls_conn *c, const mt_client_hello *ch, mt_session_state *st,
+                  const uint8_t *msg, size_t len);
+
 int mt_tls12_server_client_hello(mutls_conn *c, const mt_client_hello *ch, const uint8_t *msg,
                                  size_t len)
 {
@@ -121,7 +124,12 @@ int mt_tls12_server_client_hello(mutls_conn *c, const mt_client_hello *ch, const
     if (mt_exts_has(&ch->ext, MT_EXT_EC_POINT_FORMATS) && !ch->ext.point_uncompressed)
         return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
                             "client's ec_point_formats lacks the uncompressed format");
-    if ((ret = mt_server_choose_alpn(c, ch)) != 0 || (ret = negotiate(c, ch)) != 0)
+    if ((ret = mt_server_choose_alpn(c, ch)) != 0)
+        return ret;
+    mt_session_state st;
+    if (mt_tls12_server_try_resume(c, ch, &st))
+        return resume(c, ch, &st, msg, len);
+    if ((ret = negotiate(c, ch)) != 0)
         return ret;
     c->version = MUTLS_TLS1_2;
     hs->client_version = ch->legacy_version;
@@ -133,6 +141,15 @@ int mt_tls12_server_client_hello(mutls_conn *c, const mt_client_hello *ch, const
     }
     /* The client's CertificateVerify signs the messages themselves. */
     hs->keep_raw = c->cfg->verify != MUTLS_VERIFY_NONE;
+    /* A way back: a session ID for the cache, a ticket when asked for;
+     * only for sessions with the extended master secret (RFC 7627). */
+    if (c->ems && c->cfg->session_cache != NULL) {
+        if (mt_random(&c->cfg->rng, hs->session_id12, 32) != 0)
+            return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "no randomness");
+        hs->session_id12_len = 32;
+    }
+    hs->ticket12_wanted = c->ems && c->cfg->tickets > 0 && c->cfg->ticket_keys != NULL &&
+                          mt_exts_has(&ch->ext, MT_EXT_SESSION_TICKET);
     if (mt_transcript_start_hash(c, c->suite->hash) != 0 || mt_transcript_add(c, msg, len) != 0)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
     if ((ret = mt_tls12_send_server_hello(c, ch)) != 0 ||
@@ -214,8 +231,67 @@ static int handle_finished(mutls_conn *c, mt_reader *body, const uint8_t *msg, s
     mt_trace(c, 0, MT_HS_FINISHED, "Finished", "verify_data valid");
     if (mt_transcript_add(c, msg, len) != 0)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
+    /* RFC 5077 3.3: the ticket goes before our ChangeCipherSpec. */
+    if (c->hs->ticket12_wanted && (ret = mt_tls12_send_new_session_ticket(c)) != 0)
+        return ret;
     if ((ret = mt_tls12_send_ccs(c)) != 0 || (ret = mt_tls12_send_finished(c)) != 0)
         return ret;
+    mt_tls12_server_remember_session(c);
+    c->state = MT_ST_CONNECTED;
+    mt_hs_free(c);
+    return 0;
+}
+
+/* The abbreviated handshake (RFC 5246 7.3, figure 2): ServerHello with the
+ * session's ID, [NewSessionTicket], ChangeCipherSpec, Finished; then the
+ * client's ChangeCipherSpec and Finished. */
+static int resume(mutls_conn *c, const mt_client_hello *ch, mt_session_state *st,
+                  const uint8_t *msg, size_t len)
+{
+    mt_handshake *hs = c->hs;
+    int ret;
+
+    c->suite = mt_suite_find(st->suite);
+    c->version = MUTLS_TLS1_2;
+    c->ems = 1;
+    c->etm = mt_exts_has(&ch->ext, MT_EXT_ENCRYPT_THEN_MAC) && c->suite->cipher == MT_CIPHER_CBC;
+    c->resumed = 1;
+    hs->resume12 = 1;
+    hs->client_version = ch->legacy_version;
+    memcpy(hs->master, st->secret, 48);
+    /* RFC 5077 3.4: echo the client's session ID to say "resumed". */
+    memcpy(hs->session_id12, ch->session_id, ch->session_id_len);
+    hs->session_id12_len = ch->session_id_len;
+    hs->ticket12_wanted = c->cfg->tickets > 0 && c->cfg->ticket_keys != NULL &&
+                          mt_exts_has(&ch->ext, MT_EXT_SESSION_TICKET);
+    if (mt_exts_has(&ch->ext, MT_EXT_RECORD_SIZE_LIMIT)) {
+        size_t lim = ch->ext.record_size_limit;
+        c->rec.send_plaintext_max = lim < MT_MAX_PLAINTEXT ? lim : MT_MAX_PLAINTEXT;
+    }
+    ret = mt_restore_peer(c, st);
+    mt_session_state_clear(st);
+    if (ret != 0)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
+    if (mt_transcript_start_hash(c, c->suite->hash) != 0 || mt_transcript_add(c, msg, len) != 0)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
+    if ((ret = mt_tls12_send_server_hello(c, ch)) != 0 || (ret = mt_tls12_key_block(c)) != 0)
+        return ret;
+    if (hs->ticket12_wanted && (ret = mt_tls12_send_new_session_ticket(c)) != 0)
+        return ret;
+    if ((ret = mt_tls12_send_ccs(c)) != 0 || (ret = mt_tls12_send_finished(c)) != 0)
+        return ret;
+    c->state = MT_ST_S12R_WAIT_CCS;
+    return 0;
+}
+
+static int handle_resumed_finished(mutls_conn *c, mt_reader *body, const uint8_t *msg, size_t len)
+{
+    int ret;
+    (void)msg;
+    (void)len;
+    if ((ret = mt_tls12_check_finished(c, body)) != 0)
+        return ret;
+    mt_trace(c, 0, MT_HS_FINISHED, "Finished", "verify_data valid (resumed session)");
     c->state = MT_ST_CONNECTED;
     mt_hs_free(c);
     return 0;
@@ -226,6 +302,7 @@ const mt_transition mt_tls12_server_table[] = {
     {MT_ST_S12_WAIT_CKE, MT_HS_CLIENT_KEY_EXCHANGE, handle_client_key_exchange},
     {MT_ST_S12_WAIT_CV, MT_HS_CERTIFICATE_VERIFY, handle_client_certificate_verify},
     {MT_ST_S12_WAIT_FINISHED, MT_HS_FINISHED, handle_finished},
+    {MT_ST_S12R_WAIT_FINISHED, MT_HS_FINISHED, handle_resumed_finished},
     {MT_ST_CONNECTED, MT_HS_CLIENT_HELLO, mt_tls12_refuse_renegotiation},
 };
 const size_t mt_tls12_server_table_count =

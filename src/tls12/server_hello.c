@@ -23,7 +23,9 @@ int mt_tls12_send_server_hello(mutls_conn *c, const mt_client_hello *ch)
     size_t len_off = mt_msg_begin(c, MT_HS_SERVER_HELLO);
     mt_w_u16(b, MUTLS_TLS1_2);
     mt_w_bytes(b, hs->server_random, 32);
-    mt_w_u8(b, 0); /* no session id: sessions are not resumable yet */
+    size_t sid = mt_w_open(b, 1); /* the session ID: empty unless resumable */
+    mt_w_bytes(b, hs->session_id12, hs->session_id12_len);
+    mt_w_close(b, sid, 1);
     mt_w_u16(b, c->suite->code);
     mt_w_u8(b, 0);
     size_t ext = mt_w_open(b, 2);
@@ -31,6 +33,8 @@ int mt_tls12_send_server_hello(mutls_conn *c, const mt_client_hello *ch)
     mt_ext_write_renegotiation_info(b);
     if (c->ems)
         mt_ext_write_empty(b, MT_EXT_EXTENDED_MASTER_SECRET);
+    if (hs->ticket12_wanted)
+        mt_ext_write_session_ticket(b, NULL, 0);
     if (c->etm)
         mt_ext_write_empty(b, MT_EXT_ENCRYPT_THEN_MAC);
     if (c->suite->kx == MT_KX_ECDHE && mt_exts_has(&ch->ext, MT_EXT_EC_POINT_FORMATS))
@@ -58,8 +62,9 @@ int mt_tls12_send_server_hello(mutls_conn *c, const mt_client_hello *ch)
     mt_w_close(b, ext, 2);
     if (b->err)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
-    snprintf(detail, sizeof(detail), "version=TLSv1.2 suite=%s ems=%s etm=%s alpn=%s",
+    snprintf(detail, sizeof(detail), "version=TLSv1.2 suite=%s ems=%s etm=%s alpn=%s%s%s",
              c->suite->name, c->ems ? "yes" : "no", c->etm ? "yes" : "no",
-             c->alpn ? c->alpn : "-");
+             c->alpn ? c->alpn : "-", hs->resume12 ? " resumed" : "",
+             hs->ticket12_wanted ? " ticket" : "");
     return mt_msg_send(c, len_off, detail);
 }

@@ -41,6 +41,15 @@ int mt_tls12_prf(const mt_crypto *cx, mt_hash_id h, const uint8_t *secret, size_
 /* Master secret from the premaster secret (RFC 7627 when ems), then the
  * key block (RFC 5246 section 6.3); wipes nothing it does not own. */
 int mt_tls12_derive_keys(mutls_conn *c, const uint8_t *pms, size_t pms_len) MT_MUST;
+/* The key block from hs->master and both randoms (also for resumption). */
+int mt_tls12_key_block(mutls_conn *c) MT_MUST;
+/* Resumption (resumption.c). */
+int mt_tls12_server_try_resume(mutls_conn *c, const mt_client_hello *ch, mt_session_state *st) MT_MUST;
+int mt_tls12_send_new_session_ticket(mutls_conn *c) MT_MUST;
+int mt_tls12_handle_new_session_ticket(mutls_conn *c, mt_reader *body, const uint8_t *msg,
+                                       size_t len) MT_MUST;
+void mt_tls12_server_remember_session(mutls_conn *c);
+void mt_tls12_client_remember_session(mutls_conn *c);
 /* Install the key block half for one direction. */
 int mt_tls12_install_keys(mutls_conn *c, int write) MT_MUST;
 

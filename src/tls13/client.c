@@ -98,6 +98,13 @@ static int handle_hello_retry_request(mutls_conn *c, const mt_server_hello *sh, 
     else
         snprintf(detail, sizeof(detail), "version=TLSv1.3 suite=%s cookie only", c->suite->name);
     mt_trace(c, 0, MT_HS_SERVER_HELLO, "HelloRetryRequest", detail);
+    /* Early data does not survive a HelloRetryRequest (RFC 8446 4.2.10);
+     * the second ClientHello goes in the clear. */
+    if (hs->early_offered) {
+        c->early_status = MUTLS_EARLY_DATA_REJECTED;
+        hs->early_offered = 0;
+        mt_rec_dir_clear(&c->rec.wr);
+    }
     /* RFC 8446 D.4: in compatibility mode, CCS before the second flight. */
     if (c->cfg->middlebox_compat && (ret = mt_send_ccs(c)) != 0)
         return ret;
@@ -124,31 +131,58 @@ static int handle_server_hello(mutls_conn *c, mt_reader *body, const uint8_t *ms
     if (sh.is_hrr)
         return handle_hello_retry_request(c, &sh, msg, len);
 
-    if (!mt_exts_has(&sh.ext, MT_EXT_KEY_SHARE))
+    /* RFC 8446 4.2.11: the server took our PSK (we offer one). */
+    int resumed = mt_exts_has(&sh.ext, MT_EXT_PRE_SHARED_KEY);
+    if (resumed) {
+        const mt_suite *ps = mt_suite_find(c->resume->st.suite);
+        if (sh.ext.psk_selected != 0)
+            return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
+                                "server selected PSK %u, but only one was offered",
+                                sh.ext.psk_selected);
+        if (ps == NULL || ps->hash != c->suite->hash)
+            return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
+                                "server resumed with a cipher suite whose hash differs from the "
+                                "session's");
+    }
+    if (!mt_exts_has(&sh.ext, MT_EXT_KEY_SHARE) && !(resumed && c->cfg->psk_ke))
         return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_MISSING_EXTENSION,
                             "ServerHello has no key_share");
-    for (size_t i = 0; i < hs->n_kx; i++)
-        if (hs->kx_group[i] == sh.ext.shares[0].group)
-            kx = hs->kx[i];
-    if (kx == NULL)
-        return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
-                            "server's key_share is for group 0x%04x, for which no share was sent",
-                            sh.ext.shares[0].group);
-    c->group = sh.ext.shares[0].group;
+    if (mt_exts_has(&sh.ext, MT_EXT_KEY_SHARE)) {
+        for (size_t i = 0; i < hs->n_kx; i++)
+            if (hs->kx_group[i] == sh.ext.shares[0].group)
+                kx = hs->kx[i];
+        if (kx == NULL)
+            return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
+                                "server's key_share is for group 0x%04x, for which no share was sent",
+                                sh.ext.shares[0].group);
+        c->group = sh.ext.shares[0].group;
+    }
     c->version = MUTLS_TLS1_3;
+    c->resumed = resumed;
     memcpy(hs->server_random, sh.random, 32);
-    snprintf(detail, sizeof(detail), "version=TLSv1.3 suite=%s group=%s", c->suite->name,
-             mutls_group_name(c->group));
+    snprintf(detail, sizeof(detail), "version=TLSv1.3 suite=%s group=%s%s", c->suite->name,
+             kx ? mutls_group_name(c->group) : "- (psk_ke)", resumed ? " resumed (PSK)" : "");
     mt_trace(c, 0, MT_HS_SERVER_HELLO, "ServerHello", detail);
 
-    if (mt_kx_derive(kx, sh.ext.shares[0].pub, sh.ext.shares[0].len, dhe, &dhe_len) != 0)
-        return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
-                            "server's %s key share is invalid", mutls_group_name(c->group));
-    mt_ks_init(&hs->ks, c->cfg->cx, c->suite->hash);
+    if (kx != NULL) {
+        if (mt_kx_derive(kx, sh.ext.shares[0].pub, sh.ext.shares[0].len, dhe, &dhe_len) != 0)
+            return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
+                                "server's %s key share is invalid", mutls_group_name(c->group));
+    } else {
+        memset(dhe, 0, sizeof(dhe)); /* psk_ke: no (EC)DHE input */
+        dhe_len = mt_hash_size(c->suite->hash);
+    }
+    if (!resumed) {
+        /* A full handshake: the early secret without a PSK (the one the
+         * binder used, if any, is dropped). */
+        mt_ks_init(&hs->ks, c->cfg->cx, c->suite->hash);
+        if (mt_ks_early(&hs->ks, NULL, 0) != 0)
+            return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR,
+                                "key derivation failed");
+    }
     ret = -1;
     if (mt_transcript_start_hash(c, c->suite->hash) == 0 && mt_transcript_add(c, msg, len) == 0 &&
-        mt_transcript_hash(c, th) == 0 && mt_ks_early(&hs->ks, NULL, 0) == 0 &&
-        mt_ks_handshake(&hs->ks, dhe, dhe_len) == 0 &&
+        mt_transcript_hash(c, th) == 0 && mt_ks_handshake(&hs->ks, dhe, dhe_len) == 0 &&
         mt_ks_derive(&hs->ks, "c hs traffic", th, hs->c_hs_secret) == 0 &&
         mt_ks_derive(&hs->ks, "s hs traffic", th, hs->s_hs_secret) == 0)
         ret = 0;
@@ -158,9 +192,20 @@ static int handle_server_hello(mutls_conn *c, mt_reader *body, const uint8_t *ms
                             "handshake key derivation failed");
     mt_keylog(c, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", hs->c_hs_secret);
     mt_keylog(c, "SERVER_HANDSHAKE_TRAFFIC_SECRET", hs->s_hs_secret);
-    if ((ret = mt_install_secret(c, 0, hs->s_hs_secret)) != 0 ||
-        (ret = mt_install_secret(c, 1, hs->c_hs_secret)) != 0)
+    if ((ret = mt_install_secret(c, 0, hs->s_hs_secret)) != 0)
         return ret;
+    /* With early data in flight our write key stays the early one until
+     * EncryptedExtensions says whether the server takes it. */
+    if (!hs->early_offered && (ret = mt_install_secret(c, 1, hs->c_hs_secret)) != 0)
+        return ret;
+    if (hs->early_offered && !resumed) {
+        c->early_status = MUTLS_EARLY_DATA_REJECTED;
+        hs->early_offered = 0;
+        if ((ret = mt_install_secret(c, 1, hs->c_hs_secret)) != 0)
+            return ret;
+    }
+    if (resumed && mt_restore_peer(c, &c->resume->st) != 0)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
     c->state = MT_ST_C_WAIT_EE;
     return 0;
 }
@@ -198,10 +243,24 @@ static int handle_encrypted_extensions(mutls_conn *c, mt_reader *body, const uin
     }
     if (mt_transcript_add(c, msg, len) != 0)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
-    snprintf(detail, sizeof(detail), "alpn=%s%s", c->alpn ? c->alpn : "-",
-             mt_exts_has(&x, MT_EXT_RECORD_SIZE_LIMIT) ? " record_size_limit" : "");
+    if (c->hs->early_offered) {
+        int ok = mt_exts_has(&x, MT_EXT_EARLY_DATA);
+        c->early_status = ok ? MUTLS_EARLY_DATA_ACCEPTED : MUTLS_EARLY_DATA_REJECTED;
+        if (!ok) { /* the server skips it; on with the handshake key */
+            c->hs->early_offered = 0;
+            int ret2 = mt_install_secret(c, 1, c->hs->c_hs_secret);
+            if (ret2 != 0)
+                return ret2;
+        }
+    }
+    snprintf(detail, sizeof(detail), "alpn=%s%s%s", c->alpn ? c->alpn : "-",
+             mt_exts_has(&x, MT_EXT_RECORD_SIZE_LIMIT) ? " record_size_limit" : "",
+             c->early_status == MUTLS_EARLY_DATA_ACCEPTED   ? " early_data=accepted"
+             : c->early_status == MUTLS_EARLY_DATA_REJECTED ? " early_data=rejected"
+                                                            : "");
     mt_trace(c, 0, MT_HS_ENCRYPTED_EXTENSIONS, "EncryptedExtensions", detail);
-    c->state = MT_ST_C_WAIT_CERT_CR;
+    /* A resumed session skips the server's certificate (RFC 8446 2.2). */
+    c->state = c->resumed ? MT_ST_C_WAIT_FINISHED : MT_ST_C_WAIT_CERT_CR;
     return 0;
 }
 
@@ -294,9 +353,22 @@ static int handle_finished(mutls_conn *c, mt_reader *body, const uint8_t *msg, s
         return ret;
     if (c->cfg->middlebox_compat && (ret = mt_send_ccs(c)) != 0)
         return ret;
+    /* RFC 8446 4.5: accepted early data ends with EndOfEarlyData, the
+     * last message under the early key. */
+    if (hs->early_offered && c->early_status == MUTLS_EARLY_DATA_ACCEPTED) {
+        size_t len_off = mt_msg_begin(c, MT_HS_END_OF_EARLY_DATA);
+        if ((ret = mt_msg_send(c, len_off, "early data accepted by the server")) != 0 ||
+            (ret = mt_install_secret(c, 1, hs->c_hs_secret)) != 0)
+            return ret;
+    }
     if ((ret = mt_send_client_auth(c, hs->c_hs_secret)) != 0 ||
         (ret = mt_install_secret(c, 1, c->c_ap_secret)) != 0)
         return ret;
+    /* The resumption secret covers our Finished (RFC 8446 7.1). */
+    uint8_t th[MT_MAX_HASH];
+    if (mt_transcript_hash(c, th) != 0 || mt_ks_derive(&hs->ks, "res master", th, c->res_master) != 0)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR,
+                            "resumption key derivation failed");
     /* Post-handshake authentication continues this transcript. */
     if (c->pha_offered && (c->pha_base = mt_hash_dup(hs->transcript)) == NULL)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");

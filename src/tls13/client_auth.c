@@ -157,3 +157,8 @@ int mt_server_pha_finished(mutls_conn *c, mt_reader *body, const uint8_t *msg, s
     return 0;
 }
 
+
+int mutls_conn_client_auth_pending(const mutls_conn *c)
+{
+    return c != NULL && c->pha_stage != 0;
+}

@@ -53,10 +53,22 @@ int mt_send_client_hello(mutls_conn *c)
     if (!c->did_hrr) {
         if (mt_random(&cfg->rng, hs->client_random, 32) != 0)
             return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "no randomness");
-        /* RFC 8446 D.4: a non-empty session id turns on middlebox mode. */
-        hs->session_id_len = cfg->middlebox_compat ? 32 : 0;
+        /* RFC 8446 D.4: a non-empty session id turns on middlebox mode.
+         * Resuming TLS 1.2 sends the session's ID, or for a ticket a fresh
+         * one that the server echoes when it resumes (RFC 5077 3.4). */
+        const mutls_session *rs = c->resume;
+        int resume12 = rs != NULL && rs->st.version == MUTLS_TLS1_2 && cfg->min_version <= MUTLS_TLS1_2;
+        hs->session_id_len = cfg->middlebox_compat || (resume12 && rs->ticket_len > 0) ? 32 : 0;
         if (hs->session_id_len && mt_random(&cfg->rng, hs->session_id, 32) != 0)
             return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "no randomness");
+        if (resume12 && rs->ticket_len == 0 && rs->session_id_len > 0) {
+            memcpy(hs->session_id, rs->session_id, rs->session_id_len);
+            hs->session_id_len = rs->session_id_len;
+        }
+        if (resume12 && (rs->ticket_len > 0 || rs->session_id_len > 0)) {
+            memcpy(hs->session_id12, hs->session_id, hs->session_id_len);
+            hs->session_id12_len = hs->session_id_len;
+        }
     }
     if (cfg->max_version >= MUTLS_TLS1_3 &&
         (ret = make_shares(c, pubs, lens, share_groups, pub_store, &n_shares)) != 0)
@@ -118,6 +130,11 @@ int mt_send_client_hello(mutls_conn *c)
         /* RFC 5746 section 3.4: signal secure renegotiation support. */
         mt_ext_write_renegotiation_info(b);
         OFFER(c, MT_EXT_RENEGOTIATION_INFO);
+        /* RFC 5077: ask for a ticket, or present ours. */
+        const mutls_session *rs = c->resume;
+        int t12 = rs != NULL && rs->st.version == MUTLS_TLS1_2 && rs->ticket_len > 0;
+        mt_ext_write_session_ticket(b, t12 ? rs->ticket : NULL, t12 ? rs->ticket_len : 0);
+        OFFER(c, MT_EXT_SESSION_TICKET);
     }
     for (size_t i = 0; i < cfg->n_sigs; i++)
         sigs[n_sigs++] = cfg->sigs[i];
@@ -138,11 +155,27 @@ int mt_send_client_hello(mutls_conn *c)
     }
     if (hs->cookie.len > 0) /* RFC 8446 4.2.2: echo the HRR's cookie */
         mt_ext_write_cookie(b, hs->cookie.data, hs->cookie.len);
+    /* RFC 8446 4.2.11: resumption; pre_shared_key comes last. */
+    int psk = offer13 && mt_client_psk_usable(c);
+    if (psk) {
+        mt_ext_write_psk_modes(b, cfg->psk_ke, 1);
+        /* 0-RTT only with the first ClientHello (RFC 8446 4.2.10). */
+        if (!c->did_hrr && c->early_out.len > 0 && c->resume->st.max_early_data > 0) {
+            mt_ext_write_early_data(b, 0, 0);
+            OFFER(c, MT_EXT_EARLY_DATA);
+            hs->early_offered = 1;
+        }
+        if (mt_client_write_psk(c, b) != 0)
+            return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
+        OFFER(c, MT_EXT_PRE_SHARED_KEY);
+    }
     mt_w_close(b, ext, 2);
-    if (b->err)
+    if (b->err || mt_w_close(b, len_off, 3) != 0)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
+    if (psk && (ret = mt_client_fill_binder(c)) != 0)
+        return ret;
 
-    size_t dn = (size_t)snprintf(detail, sizeof(detail), "versions=%s key_share=%s sni=%s alpn=%s suites=",
+    size_t dn = (size_t)snprintf(detail, sizeof(detail), "versions=%s key_share=%s sni=%s alpn=%s ",
                                  offer13 && offer12 ? "TLSv1.3,TLSv1.2"
                                  : offer13          ? "TLSv1.3"
                                                     : "TLSv1.2",
@@ -150,13 +183,22 @@ int mt_send_client_hello(mutls_conn *c)
                                  (hs->offered & (1ull << mt_ext_index(MT_EXT_SERVER_NAME)))
                                      ? c->server_name : "-",
                                  cfg->alpn_len ? "yes" : "-");
+    if (psk && dn < sizeof(detail))
+        dn += (size_t)snprintf(detail + dn, sizeof(detail) - dn, "psk=resuming%s ",
+                               hs->early_offered ? " early_data" : "");
+    else if (hs->session_id12_len > 0 && dn < sizeof(detail))
+        dn += (size_t)snprintf(detail + dn, sizeof(detail) - dn, "resuming a TLS 1.2 session ");
+    if (dn < sizeof(detail))
+        dn += (size_t)snprintf(detail + dn, sizeof(detail) - dn, "suites=");
     for (size_t i = 0, k = 0; i < cfg->n_suites && dn < sizeof(detail); i++) {
         const mt_suite *s = mt_suite_find(cfg->suites[i]);
         if (s && s->max_version >= cfg->min_version && s->min_version <= cfg->max_version)
             dn += (size_t)snprintf(detail + dn, sizeof(detail) - dn, "%s%s", k++ ? "," : "",
                                    s->name);
     }
-    return mt_msg_send(c, len_off, detail);
+    if ((ret = mt_msg_send(c, len_off, detail)) != 0)
+        return ret;
+    return hs->early_offered && !c->did_hrr ? mt_client_send_early_data(c) : 0;
 }
 
 int mt_parse_client_hello(mutls_conn *c, mt_reader *r, mt_client_hello *ch)

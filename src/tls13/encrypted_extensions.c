@@ -26,11 +26,17 @@ int mt_send_encrypted_extensions(mutls_conn *c, const mt_exts *ch_ext)
     if (mt_exts_has(ch_ext, MT_EXT_RECORD_SIZE_LIMIT))
         mt_ext_write_record_size_limit(b, cfg->record_size_limit ? cfg->record_size_limit
                                                                  : MT_MAX_PLAINTEXT + 1);
+    /* RFC 8446 4.2.10: accepting early data. */
+    if (c->hs->early_accepted)
+        mt_ext_write_early_data(b, 0, 0);
     mt_w_close(b, ext, 2);
     if (b->err)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
-    snprintf(detail, sizeof(detail), "sni=%s alpn=%s", c->sni ? c->sni : "-",
-             c->alpn ? c->alpn : "-");
+    snprintf(detail, sizeof(detail), "sni=%s alpn=%s%s", c->sni ? c->sni : "-",
+             c->alpn ? c->alpn : "-",
+             c->hs->early_accepted ? " early_data=accepted"
+             : c->hs->early_offered ? " early_data=rejected"
+                                    : "");
     return mt_msg_send(c, len_off, detail);
 }
 

@@ -39,13 +39,23 @@ const char *mt_state_name(int state)
         [MT_ST_S_WAIT_CH] = "waiting for ClientHello",
         [MT_ST_S_WAIT_CH2] = "waiting for the second ClientHello",
         [MT_ST_S_WAIT_FINISHED] = "waiting for Finished",
+        [MT_ST_S_WAIT_EOED] = "reading early data (waiting for EndOfEarlyData)",
+        [MT_ST_C12R_WAIT_CCS] = "waiting for ChangeCipherSpec (resumption)",
+        [MT_ST_C12R_WAIT_FINISHED] = "waiting for Finished (resumption)",
+        [MT_ST_S12R_WAIT_CCS] = "waiting for ChangeCipherSpec (resumption)",
+        [MT_ST_S12R_WAIT_FINISHED] = "waiting for Finished (resumption)",
+
+        [MT_ST_S_WAIT_CERT] = "waiting for the client's Certificate",
+        [MT_ST_S_WAIT_CV] = "waiting for the client's CertificateVerify",
         [MT_ST_C12_WAIT_CERT] = "waiting for Certificate",
         [MT_ST_C12_WAIT_SKE] = "waiting for ServerKeyExchange",
         [MT_ST_C12_WAIT_CR_SHD] = "waiting for CertificateRequest or ServerHelloDone",
         [MT_ST_C12_WAIT_SHD] = "waiting for ServerHelloDone",
         [MT_ST_C12_WAIT_CCS] = "waiting for ChangeCipherSpec",
         [MT_ST_C12_WAIT_FINISHED] = "waiting for Finished",
+        [MT_ST_S12_WAIT_CERT] = "waiting for the client's Certificate",
         [MT_ST_S12_WAIT_CKE] = "waiting for ClientKeyExchange",
+        [MT_ST_S12_WAIT_CV] = "waiting for the client's CertificateVerify",
         [MT_ST_S12_WAIT_CCS] = "waiting for ChangeCipherSpec",
         [MT_ST_S12_WAIT_FINISHED] = "waiting for Finished",
         [MT_ST_CONNECTED] = "connected",
@@ -60,6 +70,8 @@ int mt_hs_new(mutls_conn *c)
         return -1;
     mt_buf_init(&c->hs->raw_transcript);
     mt_buf_init(&c->hs->cookie);
+    mt_buf_init(&c->hs->ticket12);
+    c->hs->psk_selected = -1;
     return 0;
 }
 
@@ -70,6 +82,8 @@ void mt_hs_free(mutls_conn *c)
         return;
     mt_buf_free(&hs->raw_transcript);
     mt_buf_free(&hs->cookie);
+    mt_buf_free(&hs->ticket12);
+    mt_session_state_clear(&hs->psk);
     mt_hash_free(hs->transcript);
     mt_ks_clear(&hs->ks);
     for (size_t i = 0; i < hs->n_kx; i++)

@@ -141,6 +141,22 @@ int mt_client_check_server_chain(mutls_conn *c, const mt_certificate_msg *m) MT_
 /* Server: ALPN by our preference; no overlap is no_application_protocol. */
 int mt_server_choose_alpn(mutls_conn *c, const mt_client_hello *ch) MT_MUST;
 
+/* Resumption and 0-RTT (resumption.c). */
+int mt_client_psk_usable(const mutls_conn *c);
+int mt_client_write_psk(mutls_conn *c, mt_buf *b) MT_MUST;
+int mt_client_fill_binder(mutls_conn *c) MT_MUST;
+int mt_client_send_early_data(mutls_conn *c) MT_MUST;
+int mt_restore_peer(mutls_conn *c, const mt_session_state *st) MT_MUST;
+int mt_server_seal_session(mutls_conn *c, const mt_session_state *st, mt_buf *ticket) MT_MUST;
+int mt_server_send_ticket(mutls_conn *c) MT_MUST;
+int mt_server_open_ticket(mutls_conn *c, const uint8_t *ticket, size_t len,
+                          mt_session_state *st) MT_MUST;
+int mt_server_session_still_good(mutls_conn *c, const mt_session_state *st, const char **why);
+int mt_server_choose_psk(mutls_conn *c, const mt_client_hello *ch, const uint8_t *msg,
+                         size_t len) MT_MUST;
+int mt_server_accept_early_data(mutls_conn *c, const mt_client_hello *ch) MT_MUST;
+int mt_server_install_early_key(mutls_conn *c, const uint8_t *ch_hash) MT_MUST;
+
 int mt_send_key_update(mutls_conn *c, int request_peer) MT_MUST;
 int mt_handle_key_update(mutls_conn *c, mt_reader *r, const uint8_t *msg, size_t len) MT_MUST;
 int mt_handle_new_session_ticket(mutls_conn *c, mt_reader *r, const uint8_t *msg, size_t len) MT_MUST;

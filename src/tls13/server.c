@@ -199,9 +199,14 @@ static int negotiate_basics(mutls_conn *c, const mt_client_hello *ch)
     if (!mt_exts_has(&ch->ext, MT_EXT_SIGNATURE_ALGORITHMS))
         return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_MISSING_EXTENSION,
                             "client sent no signature_algorithms");
-    if (!mt_exts_has(&ch->ext, MT_EXT_SUPPORTED_GROUPS) || !mt_exts_has(&ch->ext, MT_EXT_KEY_SHARE))
+    /* A client offering only psk_ke may leave out key_share (RFC 8446
+     * 9.2); the PSK choice then decides. */
+    int psk_ke_only = mt_exts_has(&ch->ext, MT_EXT_PRE_SHARED_KEY) &&
+                      (ch->ext.psk_modes & 3) == 1 && c->cfg->psk_ke;
+    if ((!mt_exts_has(&ch->ext, MT_EXT_SUPPORTED_GROUPS) || !mt_exts_has(&ch->ext, MT_EXT_KEY_SHARE)) &&
+        !psk_ke_only)
         return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_MISSING_EXTENSION,
-                            "client sent no %s (PSK-only handshakes are not supported)",
+                            "client sent no %s",
                             mt_exts_has(&ch->ext, MT_EXT_KEY_SHARE) ? "supported_groups" : "key_share");
     /* RFC 8446 section 4.2.8: each share must be for an offered group. */
     for (size_t k = 0; k < ch->ext.n_shares; k++)
@@ -263,10 +268,11 @@ static int send_server_flight(mutls_conn *c, const mt_client_hello *ch, const mt
     const mt_sig_scheme *scheme = NULL;
     uint8_t pub[MT_MAX_KX_PUB], dhe[MT_MAX_KX_SECRET], th[MT_MAX_HASH];
     size_t pub_len = sizeof(pub), dhe_len = sizeof(dhe);
-    mt_kx *kx = NULL;
+    int resumed = hs->psk_selected >= 0;
     int ret;
 
-    if (choose_certificate(c, ch, &chain, &scheme) != 0) {
+    /* A resumed session authenticates with the PSK (RFC 8446 2.2). */
+    if (!resumed && choose_certificate(c, ch, &chain, &scheme) != 0) {
         char theirs[600];
         list_names(theirs, sizeof(theirs), ch->ext.sigs, ch->ext.n_sigs, mutls_sig_scheme_name);
         return mt_conn_fail(c, MUTLS_ERR_NEGOTIATION, MT_ALERT_HANDSHAKE_FAILURE,
@@ -274,29 +280,51 @@ static int send_server_flight(mutls_conn *c, const mt_client_hello *ch, const mt
                             "(client accepts: %s)", theirs);
     }
     hs->chain = chain;
-    c->sig_scheme = scheme->code;
-    c->group = share->group;
+    c->sig_scheme = scheme ? scheme->code : 0;
+    c->group = share ? share->group : 0;
     c->version = MUTLS_TLS1_3;
+    c->resumed = resumed;
 
     if (mt_transcript_start_hash(c, c->suite->hash) != 0 || mt_transcript_add(c, msg, len) != 0)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
-    if (mt_random(&cfg->rng, hs->server_random, 32) != 0 ||
-        mt_kx_generate(cfg->cx, share->group, &cfg->rng, &kx, pub, &pub_len) != 0)
-        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR,
-                            "could not generate a key share");
-    ret = mt_kx_derive(kx, share->pub, share->len, dhe, &dhe_len);
-    mt_kx_free(kx);
-    if (ret != 0)
-        return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
-                            "client's %s key share is invalid", mutls_group_name(share->group));
-    if ((ret = mt_send_server_hello(c, 0, pub, pub_len)) != 0) {
+    if (!resumed) {
+        mt_ks_init(&hs->ks, cfg->cx, c->suite->hash);
+        if (mt_ks_early(&hs->ks, NULL, 0) != 0)
+            return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR,
+                                "key derivation failed");
+    }
+    if ((ret = mt_server_accept_early_data(c, ch)) != 0)
+        return ret;
+    if (hs->early_accepted) {
+        /* client_early_traffic_secret: Hash(ClientHello), early stage. */
+        if (mt_transcript_hash(c, th) != 0 || (ret = mt_server_install_early_key(c, th)) != 0)
+            return ret != 0 ? ret : mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR,
+                                                 "transcript failure");
+    }
+    if (mt_random(&cfg->rng, hs->server_random, 32) != 0)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "no randomness");
+    if (hs->psk_ke) {
+        /* psk_ke: no (EC)DHE, a zero input (RFC 8446 7.1). */
+        memset(dhe, 0, sizeof(dhe));
+        dhe_len = mt_hash_size(c->suite->hash);
+        pub_len = 0;
+    } else {
+        mt_kx *kx = NULL;
+        if (mt_kx_generate(cfg->cx, share->group, &cfg->rng, &kx, pub, &pub_len) != 0)
+            return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR,
+                                "could not generate a key share");
+        ret = mt_kx_derive(kx, share->pub, share->len, dhe, &dhe_len);
+        mt_kx_free(kx);
+        if (ret != 0)
+            return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
+                                "client's %s key share is invalid", mutls_group_name(share->group));
+    }
+    if ((ret = mt_send_server_hello(c, 0, hs->psk_ke ? NULL : pub, pub_len)) != 0) {
         mt_wipe(dhe, sizeof(dhe));
         return ret;
     }
-    mt_ks_init(&hs->ks, cfg->cx, c->suite->hash);
     ret = -1;
-    if (mt_transcript_hash(c, th) == 0 && mt_ks_early(&hs->ks, NULL, 0) == 0 &&
-        mt_ks_handshake(&hs->ks, dhe, dhe_len) == 0 &&
+    if (mt_transcript_hash(c, th) == 0 && mt_ks_handshake(&hs->ks, dhe, dhe_len) == 0 &&
         mt_ks_derive(&hs->ks, "c hs traffic", th, hs->c_hs_secret) == 0 &&
         mt_ks_derive(&hs->ks, "s hs traffic", th, hs->s_hs_secret) == 0)
         ret = 0;
@@ -309,8 +337,10 @@ static int send_server_flight(mutls_conn *c, const mt_client_hello *ch, const mt
     /* RFC 8446 D.4: CCS right after our first flight's first message. */
     if (hs->session_id_len > 0 && (ret = mt_send_ccs(c)) != 0)
         return ret;
-    if ((ret = mt_install_secret(c, 1, hs->s_hs_secret)) != 0 ||
-        (ret = mt_install_secret(c, 0, hs->c_hs_secret)) != 0)
+    if ((ret = mt_install_secret(c, 1, hs->s_hs_secret)) != 0)
+        return ret;
+    /* Early data is read with the early key until EndOfEarlyData. */
+    if (!hs->early_accepted && (ret = mt_install_secret(c, 0, hs->c_hs_secret)) != 0)
         return ret;
     if (mt_exts_has(&ch->ext, MT_EXT_RECORD_SIZE_LIMIT)) {
         size_t lim = (size_t)ch->ext.record_size_limit - 1;
@@ -320,21 +350,30 @@ static int send_server_flight(mutls_conn *c, const mt_client_hello *ch, const mt
     }
     if ((ret = mt_send_encrypted_extensions(c, &ch->ext)) != 0)
         return ret;
-    /* RFC 8446 section 4.3.2: ask for the client's certificate, now or,
-     * when configured and the client allows it, after the handshake. */
-    if (cfg->verify != MUTLS_VERIFY_NONE &&
-        !(cfg->defer_client_auth && mt_exts_has(&ch->ext, MT_EXT_POST_HANDSHAKE_AUTH)) &&
-        (ret = mt_send_certificate_request(c)) != 0)
-        return ret;
-    if ((ret = mt_send_certificate(c, chain)) != 0 ||
-        (ret = mt_send_certificate_verify(c, chain->key, scheme)) != 0 ||
-        (ret = mt_send_finished(c, hs->s_hs_secret)) != 0)
+    if (resumed) {
+        if (mt_restore_peer(c, &hs->psk) != 0)
+            return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
+    } else {
+        /* RFC 8446 section 4.3.2: ask for the client's certificate, now
+         * or, when configured and the client allows it, after the
+         * handshake. */
+        if (cfg->verify != MUTLS_VERIFY_NONE &&
+            !(cfg->defer_client_auth && mt_exts_has(&ch->ext, MT_EXT_POST_HANDSHAKE_AUTH)) &&
+            (ret = mt_send_certificate_request(c)) != 0)
+            return ret;
+        if ((ret = mt_send_certificate(c, chain)) != 0 ||
+            (ret = mt_send_certificate_verify(c, chain->key, scheme)) != 0)
+            return ret;
+    }
+    if ((ret = mt_send_finished(c, hs->s_hs_secret)) != 0)
         return ret;
     if ((ret = mt_derive_application_secrets(c)) != 0 ||
         (ret = mt_install_secret(c, 1, c->s_ap_secret)) != 0)
         return ret;
     c->pha_offered = mt_exts_has(&ch->ext, MT_EXT_POST_HANDSHAKE_AUTH);
-    c->state = hs->cert_requested ? MT_ST_S_WAIT_CERT : MT_ST_S_WAIT_FINISHED;
+    c->state = hs->early_accepted ? MT_ST_S_WAIT_EOED
+               : hs->cert_requested ? MT_ST_S_WAIT_CERT
+                                    : MT_ST_S_WAIT_FINISHED;
     return 0;
 }
 
@@ -375,6 +414,17 @@ static int handle_client_hello(mutls_conn *c, mt_reader *body, const uint8_t *ms
         return ret;
     if (c->state != MT_ST_S_WAIT_CH2 && (ret = mt_server_choose_alpn(c, &ch)) != 0)
         return ret;
+    if (c->state == MT_ST_S_WAIT_CH)
+        hs->early_offered = mt_exts_has(&ch.ext, MT_EXT_EARLY_DATA);
+    mt_session_state_clear(&hs->psk);
+    if ((ret = mt_server_choose_psk(c, &ch, msg, len)) != 0)
+        return ret;
+    if (hs->psk_selected >= 0 && hs->psk_ke)
+        return send_server_flight(c, &ch, NULL, msg, len);
+    if (!mt_exts_has(&ch.ext, MT_EXT_KEY_SHARE))
+        return mt_conn_fail(c, MUTLS_ERR_NEGOTIATION, MT_ALERT_HANDSHAKE_FAILURE,
+                            "the client offered only a PSK key exchange without (EC)DHE, and the "
+                            "PSK could not be used");
     share = choose_group(c->cfg, &ch, &hrr_group);
     if (share == -2) {
         char ours[200];
@@ -387,6 +437,12 @@ static int handle_client_hello(mutls_conn *c, mt_reader *body, const uint8_t *ms
         if (c->state == MT_ST_S_WAIT_CH2) /* already checked above; defensive */
             return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
                                 "second ClientHello still has no usable key share");
+        /* Early data cannot follow a HelloRetryRequest: skip it. */
+        if (hs->early_offered) {
+            c->early_status = MUTLS_EARLY_DATA_REJECTED;
+            c->early_skip = c->cfg->early_data_max > 16384 ? c->cfg->early_data_max : 16384;
+            mt_trace(c, 0, 0, "EarlyData", "early data rejected: a HelloRetryRequest was needed");
+        }
         return send_hello_retry_request(c, msg, len, hrr_group);
     }
     return send_server_flight(c, &ch, &ch.ext.shares[share], msg, len);
@@ -398,15 +454,39 @@ static int handle_finished(mutls_conn *c, mt_reader *body, const uint8_t *msg, s
     if ((ret = mt_check_finished(c, body, c->hs->c_hs_secret)) != 0)
         return ret;
     mt_trace(c, 0, MT_HS_FINISHED, "Finished", "verify_data valid");
-    /* Post-handshake authentication continues this transcript. */
+    /* The resumption secret covers the client Finished (RFC 8446 7.1), and
+     * so does post-handshake authentication. */
+    uint8_t th[MT_MAX_HASH];
+    if (mt_transcript_add(c, msg, len) != 0 || mt_transcript_hash(c, th) != 0 ||
+        mt_ks_derive(&c->hs->ks, "res master", th, c->res_master) != 0)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR,
+                            "resumption key derivation failed");
     if (c->pha_offered && c->cfg->client_trust != NULL &&
-        (mt_transcript_add(c, msg, len) != 0 || (c->pha_base = mt_hash_dup(c->hs->transcript)) == NULL))
+        (c->pha_base = mt_hash_dup(c->hs->transcript)) == NULL)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
     if ((ret = mt_install_secret(c, 0, c->c_ap_secret)) != 0)
         return ret;
     c->state = MT_ST_CONNECTED;
     mt_hs_free(c);
+    /* RFC 8446 4.6.1: tickets for later resumption. */
+    for (unsigned i = 0; c->cfg->ticket_keys != NULL && i < c->cfg->tickets; i++)
+        if ((ret = mt_server_send_ticket(c)) != 0)
+            return ret;
     return 0;
+}
+
+/* RFC 8446 4.5: the end of the early data; from here the handshake key. */
+static int handle_end_of_early_data(mutls_conn *c, mt_reader *body, const uint8_t *msg, size_t len)
+{
+    char detail[96];
+    if (mt_r_done(body) != 0)
+        return MT_DECODE_ERROR(c, "EndOfEarlyData");
+    if (mt_transcript_add(c, msg, len) != 0)
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
+    snprintf(detail, sizeof(detail), "%u bytes of early data accepted", c->early_received);
+    mt_trace(c, 0, MT_HS_END_OF_EARLY_DATA, "EndOfEarlyData", detail);
+    c->state = MT_ST_S_WAIT_FINISHED;
+    return mt_install_secret(c, 0, c->hs->c_hs_secret);
 }
 
 const mt_transition mt_tls13_server_table[] = {
@@ -414,6 +494,7 @@ const mt_transition mt_tls13_server_table[] = {
     {MT_ST_S_WAIT_CH2, MT_HS_CLIENT_HELLO, handle_client_hello},
     {MT_ST_S_WAIT_CERT, MT_HS_CERTIFICATE, mt_server_handle_client_certificate},
     {MT_ST_S_WAIT_CV, MT_HS_CERTIFICATE_VERIFY, mt_server_handle_client_certificate_verify},
+    {MT_ST_S_WAIT_EOED, MT_HS_END_OF_EARLY_DATA, handle_end_of_early_data},
     {MT_ST_S_WAIT_FINISHED, MT_HS_FINISHED, handle_finished},
     {MT_ST_CONNECTED, MT_HS_KEY_UPDATE, mt_handle_key_update},
     {MT_ST_CONNECTED, MT_HS_CERTIFICATE, mt_server_pha_certificate},

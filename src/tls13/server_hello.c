@@ -30,8 +30,12 @@ int mt_send_server_hello(mutls_conn *c, int hrr, const uint8_t *pub, size_t pub_
         mt_ext_write_key_share_hrr(b, hs->hrr_group);
         mt_ext_write_cookie(b, hs->cookie.data, hs->cookie.len);
     } else {
-        mt_ext_write_key_share_sh(b, c->group, pub, pub_len);
+        if (pub != NULL) /* absent with psk_ke */
+            mt_ext_write_key_share_sh(b, c->group, pub, pub_len);
         mt_ext_write_supported_versions_sh(b, MUTLS_TLS1_3);
+        /* RFC 8446 4.2.11: pre_shared_key is the last extension. */
+        if (hs->psk_selected >= 0)
+            mt_ext_write_pre_shared_key_sh(b, (uint16_t)hs->psk_selected);
     }
     mt_w_close(b, ext, 2);
     if (b->err)
@@ -40,8 +44,9 @@ int mt_send_server_hello(mutls_conn *c, int hrr, const uint8_t *pub, size_t pub_
         snprintf(detail, sizeof(detail), "version=TLSv1.3 suite=%s group=%s cookie", c->suite->name,
                  mutls_group_name(hs->hrr_group));
     else
-        snprintf(detail, sizeof(detail), "version=TLSv1.3 suite=%s group=%s", c->suite->name,
-                 mutls_group_name(c->group));
+        snprintf(detail, sizeof(detail), "version=TLSv1.3 suite=%s group=%s%s", c->suite->name,
+                 pub ? mutls_group_name(c->group) : "- (psk_ke)",
+                 hs->psk_selected >= 0 ? " resumed (PSK)" : "");
     return mt_msg_send_as(c, len_off, hrr ? "HelloRetryRequest" : NULL, detail);
 }
 

@@ -120,7 +120,8 @@ static void mp_free(mpair *m)
     free(m);
 }
 
-/* A pair from a spec, with traces on both sides and the clock at NOW. */
+/* A pair from a spec, with traces on both sides and the clock at NOW (the
+ * spec's seed and now are not used). */
 static mpair *mp_new(const pair_spec *spec)
 {
     mutls_config *c, *s;
@@ -177,7 +178,7 @@ static void settle(pair *p)
         p->src = mutls_conn_handshake(p->s);
         if (p->crc == MUTLS_OK) {
             int r = mutls_conn_read(p->c, buf, sizeof(buf));
-            CHECK(r == MUTLS_WANT_READ || r < MUTLS_ERR_FIRST + 1);
+            CHECK(r == MUTLS_WANT_READ || r <= MUTLS_ERR_FIRST);
         }
         moved += pair_flush(p);
         p->crc = mutls_conn_handshake(p->c);
@@ -545,7 +546,8 @@ static void choice_case(uint16_t ver, const char *server_cas, int no_names, cons
     snprintf(sending, sizeof(sending), "sending %s", want);
     trace_line(&m->ct, "<- CertificateRequest", line, sizeof(line));
     CHECK_CONTAINS(line, sending);
-    CHECK_CONTAINS(line, no_names ? "the server named no CAs" : "issued by a CA the server accepts");
+    CHECK_CONTAINS(line,
+                   no_names ? "the server named no CAs" : "issued by a CA the server accepts");
     mp_free(m);
 }
 
@@ -896,8 +898,9 @@ static void test_variations(void)
                          versions[v] == MUTLS_TLS1_3 ? ALERT_CERTIFICATE_REQUIRED
                                                      : ALERT_HANDSHAKE_FAILURE,
                          CLIENT_CA_NAME "; " CLIENT_CA2_NAME);
-            CHECK_CONTAINS(mutls_conn_error(m->p->c), "(it accepts certificates from: " CLIENT_CA_NAME
-                                                      "; " CLIENT_CA2_NAME ")");
+            CHECK_CONTAINS(mutls_conn_error(m->p->c),
+                           "(it accepts certificates from: " CLIENT_CA_NAME "; " CLIENT_CA2_NAME
+                           ")");
         }
         mp_free(m);
         /* without names, the client's note does not invent any */
@@ -949,6 +952,28 @@ static void test_variations(void)
         free(a);
         free(ca);
         free(key);
+    }
+
+    for (size_t v = 0; v < 2; v++) {
+        pair_spec spec = {.client_min_version = versions[v],
+                          .client_max_version = versions[v],
+                          .server_client_cas = {"client-cas.pem"},
+                          .server_crls = {"client-ca.crl.pem"},
+                          .client_chains = {"client-dave"}};
+        mpair *m;
+        say("%s: with CRLs loaded, a CA without one (client CA 2) fails its leaves",
+            vname(versions[v]));
+        m = mp_new(&spec);
+        CHECK(m != NULL && run_handshake(m->p) != 0);
+        if (m != NULL) {
+            EXPECT_FATAL(m->p, DET_SERVER, MUTLS_ERR_VERIFY, ALERT_UNKNOWN_CA, "no CRL loaded",
+                         CLIENT_CA2_NAME);
+            CHECK_CONTAINS(mutls_conn_error(m->p->c),
+                           "the server rejected our client certificate CN=dave");
+        }
+        mp_free(m);
+        spec.client_chains[0] = "client-alice";
+        mp_free(connect_ok(&spec, "alice with CRLs", ALICE));
     }
 
     for (size_t v = 0; v < 2; v++) {
@@ -1030,6 +1055,9 @@ static void test_pha(void)
             CHECK(pair_echo(m->p, "after post-handshake auth") == 0);
             CHECK(pair_transfer_both(m->p, 100000, 4000, 3) == 0);
 
+            /* what an application kept from the first answer */
+            const mutls_peer *first = mutls_conn_peer(m->p->s);
+            const char *first_subject = mutls_conn_peer_subject(m->p->s);
             CHECK(mutls_conn_request_client_auth(m->p->s) == MUTLS_OK);
             /* data in flight in both directions around the request */
             CHECK(pair_send(m->p, PAIR_S2C, "s", 1) == 1);
@@ -1045,6 +1073,11 @@ static void test_pha(void)
             CHECK(trace_count(&m->st, "-> CertificateRequest") == 2);
             CHECK(trace_count(&m->st, "<- Finished: post-handshake authentication complete") == 2);
             expect_client_identity(m, ALICE);
+            /* "Owned by the connection; valid until it is freed": the
+             * identity read after the first answer is still readable. */
+            CHECK_STR(mutls_peer_subject(first), ALICE);
+            CHECK_STR(mutls_peer_spiffe_id(first), "spiffe://example.org/alice");
+            CHECK_STR(first_subject, ALICE);
             CHECK(pair_echo(m->p, "after the second request") == 0);
             /* a KeyUpdate after it, and a third request */
             CHECK(mutls_conn_key_update(m->p->s, 1) == 0);
@@ -1112,6 +1145,107 @@ static void test_pha(void)
                 printf("    peer after the answer: %s verified=%d\n",
                        peer ? mutls_peer_subject(peer) : "(none)", mutls_peer_verified(peer));
             }
+        }
+        mp_free(m);
+    }
+
+    say("the server sends a KeyUpdate while its request is pending");
+    {
+        pair_spec spec = pha_spec("client-alice", MUTLS_VERIFY_REQUIRE);
+        mpair *m = mp_new(&spec);
+        CHECK(m != NULL && run_handshake(m->p) == 0);
+        if (m != NULL) {
+            CHECK(mutls_conn_request_client_auth(m->p->s) == MUTLS_OK);
+            CHECK(mutls_conn_key_update(m->p->s, 1) == MUTLS_OK);
+            pair_flush(m->p);
+            CHECK(mutls_conn_error_code(m->p->s) == MUTLS_OK);
+            CHECK(mutls_conn_error_code(m->p->c) == MUTLS_OK);
+            expect_client_identity(m, ALICE);
+            CHECK(mutls_conn_key_updates_sent(m->p->s) == 1);
+            CHECK(mutls_conn_key_updates_received(m->p->s) == 1); /* the client's answer */
+            CHECK(pair_echo(m->p, "after a KeyUpdate during the request") == 0);
+        }
+        mp_free(m);
+    }
+
+    say("unsolicited post-handshake client authentication messages -> unexpected_message (10)");
+    {
+        /* Certificate: context<0>, certificate_list<0> */
+        static const uint8_t cert[] = {11, 0, 0, 4, 0, 0, 0, 0};
+        /* Finished with 32 bytes of verify_data */
+        uint8_t fin[4 + 32] = {20, 0, 0, 32};
+        const uint8_t *msgs[2] = {cert, fin};
+        size_t lens[2] = {sizeof(cert), sizeof(fin)};
+        for (int i = 0; i < 2; i++) {
+            pair_spec spec = pha_spec("client-alice", MUTLS_VERIFY_REQUIRE);
+            mpair *m = mp_new(&spec);
+            CHECK(m != NULL && run_handshake(m->p) == 0);
+            if (m == NULL)
+                continue;
+            CHECK(mt_rec_write(&m->p->c->rec, MT_CT_HANDSHAKE, msgs[i], lens[i], &m->p->c->err) ==
+                  0);
+            pair_flush(m->p);
+            EXPECT_FATAL(m->p, DET_SERVER, MUTLS_ERR_PROTOCOL, 10,
+                         i == 0 ? "Certificate that was not requested" : "Finished");
+            mp_free(m);
+        }
+    }
+
+    say("a post-handshake CertificateRequest to a client that did not offer it -> "
+        "unexpected_message (10)");
+    {
+        /* context<1> = aa, extensions: signature_algorithms {ecdsa_secp256r1_sha256} */
+        static const uint8_t cr[] = {13, 0, 0, 12, 1, 0xaa, 0, 8, 0, 13, 0, 4, 0, 2, 4, 3};
+        pair_spec spec = pha_spec(NULL, MUTLS_VERIFY_OPTIONAL);
+        mpair *m = mp_new(&spec);
+        CHECK(m != NULL && run_handshake(m->p) == 0);
+        if (m != NULL) {
+            CHECK(mt_rec_write(&m->p->s->rec, MT_CT_HANDSHAKE, cr, sizeof(cr), &m->p->s->err) ==
+                  0);
+            pair_flush(m->p);
+            EXPECT_FATAL(m->p, DET_CLIENT, MUTLS_ERR_PROTOCOL, 10, "did not offer");
+        }
+        mp_free(m);
+    }
+
+    say("a post-handshake Certificate that does not echo the request's context -> "
+        "illegal_parameter (47)");
+    {
+        static const uint8_t cert[] = {11, 0, 0, 4 + 16, 16, 1, 2, 3, 4, 5, 6, 7, 8,
+                                       9, 10, 11, 12, 13, 14, 15, 16, 0, 0, 0};
+        pair_spec spec = pha_spec("client-alice", MUTLS_VERIFY_REQUIRE);
+        mpair *m = mp_new(&spec);
+        CHECK(m != NULL && run_handshake(m->p) == 0);
+        if (m != NULL) {
+            size_t n;
+            CHECK(mutls_conn_request_client_auth(m->p->s) == MUTLS_OK);
+            /* the request is lost: the client never answers it */
+            mutls_conn_peek_output(m->p->s, &n);
+            mutls_conn_consume_output(m->p->s, n);
+            CHECK(mt_rec_write(&m->p->c->rec, MT_CT_HANDSHAKE, cert, sizeof(cert),
+                               &m->p->c->err) == 0);
+            pair_shuttle(m->p, PAIR_C2S);
+            CHECK(mutls_conn_error_code(m->p->s) == MUTLS_ERR_PROTOCOL);
+            CHECK(mutls_conn_alert_sent(m->p->s) == 47);
+            CHECK_CONTAINS(mutls_conn_error(m->p->s), "context");
+            CHECK(mutls_conn_peer(m->p->s) == NULL);
+        }
+        mp_free(m);
+    }
+
+    say("no request after close_notify, nor before the handshake completes");
+    {
+        pair_spec spec = pha_spec("client-alice", MUTLS_VERIFY_REQUIRE);
+        mpair *m = mp_new(&spec);
+        CHECK(m != NULL);
+        if (m != NULL) {
+            CHECK(mutls_conn_handshake(m->p->c) == MUTLS_WANT_READ);
+            pair_shuttle(m->p, PAIR_C2S);
+            CHECK(mutls_conn_request_client_auth(m->p->s) == MUTLS_ERR_INVALID_ARGUMENT);
+            CHECK(run_handshake(m->p) == 0);
+            CHECK(mutls_conn_close(m->p->s) == MUTLS_OK);
+            CHECK(mutls_conn_request_client_auth(m->p->s) == MUTLS_ERR_INVALID_ARGUMENT);
+            CHECK(mutls_conn_request_client_auth(NULL) == MUTLS_ERR_INVALID_ARGUMENT);
         }
         mp_free(m);
     }
