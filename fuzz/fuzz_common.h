@@ -159,12 +159,27 @@ FZ_FN void fz_check(mutls_config *cfg, int ret, const char *what)
  *   0  server-ecdsa-p256, defaults (fuzz_server)
  *   1  server-ecdsa-p256 + server-ed25519, groups P-256,P-384 (x25519
  *      shares get a HelloRetryRequest), ChaCha20 first, ALPN, record size
- *      limit 1024 (fuzz_server)
+ *      limit 1024; TLS 1.2 with ECDHE-ECDSA ChaCha20 or AES-128-CBC-SHA
+ *      (fuzz_server)
  *   2  server-ed25519, defaults (fuzz_client's in-process server; Ed25519
  *      signatures are deterministic, so its flight is too)
- *   3  server-ed25519, groups P-256,P-384, ALPN http/1.1, limit 2048
+ *   3  server-ed25519, groups P-256,P-384, ALPN http/1.1, limit 2048, asks
+ *      for a client certificate (optional, tests/certs/ca.pem)
+ *   4  server-ecdsa-p256, requires a client certificate from ca.pem
+ *      (fuzz_server)
+ *   5  as 1, but asks for an optional client certificate, after the
+ *      handshake when the client offers post-handshake authentication,
+ *      without CA names (fuzz_server)
  */
-#define FZ_SERVER_VARIANTS 4
+#define FZ_SERVER_VARIANTS 6
+
+FZ_FN void fz_client_auth(mutls_config *cfg, mutls_verify_mode mode)
+{
+    char ca[4096];
+    fz_cert_path(ca, sizeof(ca), "ca.pem");
+    fz_check(cfg, mutls_config_add_client_ca_file(cfg, ca), "client CA");
+    mutls_config_set_verify(cfg, mode);
+}
 
 FZ_FN mutls_config *fz_server_config(int variant, mutls_keylog_fn keylog, void *keylog_ctx)
 {
@@ -179,13 +194,25 @@ FZ_FN mutls_config *fz_server_config(int variant, mutls_keylog_fn keylog, void *
     case 0:
         fz_add_chain(cfg, "server-ecdsa-p256");
         break;
+    case 4:
+        fz_add_chain(cfg, "server-ecdsa-p256");
+        fz_client_auth(cfg, MUTLS_VERIFY_REQUIRE);
+        break;
     case 1:
+    case 5:
+        if (variant == 5) {
+            fz_client_auth(cfg, MUTLS_VERIFY_OPTIONAL);
+            mutls_config_set_post_handshake_auth(cfg, 1);
+            mutls_config_set_send_ca_names(cfg, 0);
+        }
         fz_add_chain(cfg, "server-ecdsa-p256");
         fz_add_chain(cfg, "server-ed25519");
         fz_check(cfg, mutls_config_set_groups(cfg, "secp256r1,secp384r1"), "groups");
         fz_check(cfg,
                  mutls_config_set_ciphers(cfg, "TLS_CHACHA20_POLY1305_SHA256,"
-                                               "TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256"),
+                                               "TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256,"
+                                               "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,"
+                                               "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"),
                  "ciphers");
         fz_check(cfg, mutls_config_set_alpn(cfg, "http/1.1,h2"), "alpn");
         fz_check(cfg, mutls_config_set_record_size_limit(cfg, 1024), "record_size_limit");
@@ -198,6 +225,7 @@ FZ_FN mutls_config *fz_server_config(int variant, mutls_keylog_fn keylog, void *
         fz_check(cfg, mutls_config_set_groups(cfg, "secp256r1,secp384r1"), "groups");
         fz_check(cfg, mutls_config_set_alpn(cfg, "http/1.1"), "alpn");
         fz_check(cfg, mutls_config_set_record_size_limit(cfg, 2048), "record_size_limit");
+        fz_client_auth(cfg, MUTLS_VERIFY_OPTIONAL);
         break;
     }
     return cfg;
@@ -282,6 +310,17 @@ FZ_FN mutls_conn *fz_client_start(mutls_config *cfg, int variant)
 
 /* ---- driving a connection ---------------------------------------------- */
 
+/* What must hold of any connection whatever it was fed. */
+FZ_FN void fz_check_conn(const mutls_conn *c)
+{
+    /* an error always comes with words, and only an error */
+    if ((mutls_conn_error_code(c) == MUTLS_OK) != (mutls_conn_error(c)[0] == '\0'))
+        abort();
+    /* every state a connection can reach has a name (error messages use it) */
+    if (strcmp(mt_state_name(c->state), "?") == 0)
+        abort();
+}
+
 /* MUTLS_FUZZ_VERBOSE=1: say where each input left the connection (for
  * checking seeds and reading crashes; off while fuzzing). */
 FZ_FN void fz_report(const char *who, const mutls_conn *c)
@@ -293,12 +332,15 @@ FZ_FN void fz_report(const char *who, const mutls_conn *c)
     }
     if (!verbose)
         return;
-    fprintf(stderr, "%s: %s, %s%s%s, key updates %llu/%llu%s%s\n", who,
+    fprintf(stderr, "%s: %s %s, %s%s%s, key updates %llu/%llu%s%s\n", who,
+            mutls_version_name(mutls_conn_version(c)) ? mutls_version_name(mutls_conn_version(c))
+                                                      : "-",
             mt_state_name(c->state), mutls_strerror(mutls_conn_error_code(c)),
             mutls_conn_error(c)[0] ? ": " : "", mutls_conn_error(c),
-            (unsigned long long)c->ku_sent, (unsigned long long)c->ku_received,
+            (unsigned long long)mutls_conn_key_updates_sent(c),
+            (unsigned long long)mutls_conn_key_updates_received(c),
             c->close_received ? ", close_notify received" : "",
-            c->peer_verified ? ", peer verified" : "");
+            mutls_conn_peer_verified(c) ? ", peer verified" : "");
 }
 
 /* Discard pending output (into log when given) and read any plaintext. */
@@ -314,8 +356,10 @@ FZ_FN void fz_drain(mutls_conn *c, mt_buf *log)
             break;
 }
 
-/* Feed data in chunks; the chunking follows sel (0: all at once). */
-FZ_FN void fz_feed_chunked(mutls_conn *c, const uint8_t *p, size_t n, unsigned sel)
+/* Feed data in chunks; the chunking follows sel (0: all at once). after,
+ * when given, runs after each chunk. */
+FZ_FN void fz_feed_chunked(mutls_conn *c, const uint8_t *p, size_t n, unsigned sel,
+                           void (*after)(mutls_conn *))
 {
     static const size_t fixed[] = {0, 1, 2, 5, 7, 64, 333, 0};
     uint64_t st = sel * UINT64_C(0x9e3779b97f4a7c15) + n;
@@ -328,6 +372,8 @@ FZ_FN void fz_feed_chunked(mutls_conn *c, const uint8_t *p, size_t n, unsigned s
         if (k == 0 || k > n)
             k = n;
         (void)mutls_conn_feed(c, p, k);
+        if (after != NULL)
+            after(c);
         fz_drain(c, NULL);
         p += k;
         n -= k;
@@ -367,7 +413,9 @@ FZ_FN size_t fz_new_session_ticket(uint8_t *out)
 /*
  * A whole handshake between client and server, then some traffic: the
  * server sends a NewSessionTicket, data, a KeyUpdate asking for one back
- * and more data; the client sends data and a KeyUpdate; both close.
+ * and more data; the client sends data and a KeyUpdate; the server asks
+ * for a certificate after the handshake when the client offered that;
+ * both close (TLS 1.2: data and close only).
  * Everything each side emitted is appended to c_log / s_log. Returns 0
  * when the handshake completed.
  */
@@ -378,7 +426,7 @@ FZ_FN int fz_run_pair(mutls_conn *c, mutls_conn *s, mt_buf *c_log, mt_buf *s_log
     static const uint8_t req[] = "GET / HTTP/1.0\r\n\r\n";
     uint8_t nst[64];
     size_t nst_len;
-    int ok;
+    int ok, tls13;
 
     (void)mutls_conn_handshake(c);
     for (int round = 0; round < 8; round++) {
@@ -388,16 +436,26 @@ FZ_FN int fz_run_pair(mutls_conn *c, mutls_conn *s, mt_buf *c_log, mt_buf *s_log
     ok = mutls_conn_handshake_done(c) && mutls_conn_handshake_done(s);
     if (!ok)
         return -1;
-    nst_len = fz_new_session_ticket(nst);
-    if (mt_rec_write(&s->rec, MT_CT_HANDSHAKE, nst, nst_len, &s->err) != 0)
-        return -1;
+    tls13 = mutls_conn_version(c) == MUTLS_TLS1_3;
+    if (tls13) { /* post-handshake messages exist in TLS 1.3 only */
+        nst_len = fz_new_session_ticket(nst);
+        if (mt_rec_write(&s->rec, MT_CT_HANDSHAKE, nst, nst_len, &s->err) != 0)
+            return -1;
+    }
     (void)mutls_conn_write(s, hello, sizeof(hello) - 1);
-    (void)mutls_conn_key_update(s, 1);
+    if (tls13)
+        (void)mutls_conn_key_update(s, 1);
     (void)mutls_conn_write(s, later, sizeof(later) - 1);
     fz_pump(s, c, s_log);
     (void)mutls_conn_write(c, req, sizeof(req) - 1);
-    (void)mutls_conn_key_update(c, 0);
+    if (tls13)
+        (void)mutls_conn_key_update(c, 0);
     fz_pump(c, s, c_log);
+    /* Post-handshake authentication, where the client offered it. */
+    if (mutls_conn_request_client_auth(s) == 0) {
+        fz_pump(s, c, s_log);
+        fz_pump(c, s, c_log);
+    }
     fz_drain(c, NULL);
     fz_drain(s, NULL);
     (void)mutls_conn_close(s);
@@ -421,12 +479,16 @@ FZ_FN int fz_run_pair(mutls_conn *c, mutls_conn *s, mt_buf *c_log, mt_buf *s_log
  *             cleartext alerts, garbage)
  *   2 FINISHED                   the peer's correct Finished, computed
  *             from the connection's own transcript and secrets
- *   3 CERTIFICATE_VERIFY         (client under test) a valid server
- *             CertificateVerify signed with server-ecdsa-p256.key
+ *   3 CERTIFICATE_VERIFY         the peer's valid CertificateVerify
+ *             over the connection's transcript, signed with the key the
+ *             target gives (server-ecdsa-p256.key for a client under
+ *             test, client-ecdsa-p256.key for a server)
  *   4 EOF                        feed(len 0)
  *   5 WRITE   len8 data          mutls_conn_write by the connection
  *   6 KEY_UPDATE req             mutls_conn_key_update(req & 1)
  *   7 CLOSE                      mutls_conn_close
+ *   8 REQUEST_CLIENT_AUTH        mutls_conn_request_client_auth (a
+ *             server asking after the handshake)
  *
  * So a fuzzer that knows no keys still reaches every handshake state and
  * the post-handshake code with well-formed, correctly protected records.
@@ -440,13 +502,16 @@ enum {
     FZ_OP_WRITE = 5,
     FZ_OP_KEY_UPDATE = 6,
     FZ_OP_CLOSE = 7,
+    FZ_OP_REQUEST_CLIENT_AUTH = 8,
+    FZ_OP_COUNT
 };
 
 /* The traffic secret the connection will decrypt the next record with,
  * or NULL when it reads plaintext. */
 FZ_FN const uint8_t *fz_read_secret(const mutls_conn *c)
 {
-    if (c->rec.rd.aead == NULL || c->suite == NULL)
+    /* TLS 1.3 only: a TLS 1.2 peer's records go out as scripted. */
+    if (c->rec.rd.prot != MT_PROT_TLS13 || c->suite == NULL)
         return NULL;
     if (c->state == MT_ST_CONNECTED)
         return c->role == MUTLS_CLIENT ? c->s_ap_secret : c->c_ap_secret;
@@ -536,7 +601,10 @@ FZ_FN void fz_send_finished(mutls_conn *c)
 
     if (c->hs == NULL || c->suite == NULL || mt_transcript_hash(c, th) != 0)
         return;
-    base = c->role == MUTLS_CLIENT ? c->hs->s_hs_secret : c->hs->c_hs_secret;
+    if (c->state == MT_ST_CONNECTED) /* post-handshake authentication */
+        base = c->role == MUTLS_SERVER ? c->c_ap_secret : c->s_ap_secret;
+    else
+        base = c->role == MUTLS_CLIENT ? c->hs->s_hs_secret : c->hs->c_hs_secret;
     hlen = mt_hash_size(c->suite->hash);
     if (mt_finished_mac(c->cfg->cx, c->suite->hash, base, th, msg + 4) != 0)
         return;
@@ -547,23 +615,27 @@ FZ_FN void fz_send_finished(mutls_conn *c)
     fz_send_record(c, MT_CT_HANDSHAKE, msg, 4 + hlen, 0);
 }
 
-/* A server CertificateVerify over the client's transcript, signed by key. */
+/* The peer's CertificateVerify over the connection's transcript, signed
+ * by key (ECDSA P-256): a server's for a client under test, a client's for
+ * a server. */
 FZ_FN void fz_send_certificate_verify(mutls_conn *c, const mt_pkey *key)
 {
-    static const char ctx[] = "TLS 1.3, server CertificateVerify";
+    static const char server_ctx[] = "TLS 1.3, server CertificateVerify";
+    static const char client_ctx[] = "TLS 1.3, client CertificateVerify";
+    const char *ctx = c->role == MUTLS_CLIENT ? server_ctx : client_ctx;
     const mt_sig_scheme *s = mt_sig_scheme_find(MT_SIG_ECDSA_SECP256R1_SHA256);
-    uint8_t th[MT_MAX_HASH], content[64 + sizeof(ctx) + MT_MAX_HASH];
+    uint8_t th[MT_MAX_HASH], content[64 + sizeof(server_ctx) + MT_MAX_HASH];
     size_t hlen, n;
     mt_buf sig, msg;
 
-    if (key == NULL || s == NULL || c->role != MUTLS_CLIENT || c->hs == NULL ||
-        c->suite == NULL || mt_transcript_hash(c, th) != 0)
+    if (key == NULL || s == NULL || c->hs == NULL || c->suite == NULL ||
+        mt_transcript_hash(c, th) != 0)
         return;
     hlen = mt_hash_size(c->suite->hash);
     memset(content, 0x20, 64);
-    memcpy(content + 64, ctx, sizeof(ctx));
-    memcpy(content + 64 + sizeof(ctx), th, hlen);
-    n = 64 + sizeof(ctx) + hlen;
+    memcpy(content + 64, ctx, sizeof(server_ctx));
+    memcpy(content + 64 + sizeof(server_ctx), th, hlen);
+    n = 64 + sizeof(server_ctx) + hlen;
     mt_buf_init(&sig);
     mt_buf_init(&msg);
     if (mt_sign(c->cfg->cx, key, s, content, n, &sig) == 0) {
@@ -581,6 +653,30 @@ FZ_FN void fz_send_certificate_verify(mutls_conn *c, const mt_pkey *key)
     mt_buf_free(&msg);
 }
 
+/* The private key of tests/certs/<stem>.key (for the CertificateVerify op). */
+FZ_FN mt_pkey *fz_load_key(const char *stem)
+{
+    char name[128];
+    size_t pem_len, key_len;
+    uint8_t *pem, *key;
+    mt_cert_chain *chain = NULL;
+    mt_error e;
+    mt_pkey *k;
+
+    snprintf(name, sizeof(name), "%s.pem", stem);
+    pem = fz_read_cert_file(name, &pem_len);
+    snprintf(name, sizeof(name), "%s.key", stem);
+    key = fz_read_cert_file(name, &key_len);
+    mt_error_clear(&e);
+    if (mt_cert_chain_load((const char *)pem, pem_len, (const char *)key, key_len, &chain, &e) != 0)
+        fz_die("%s: %s", stem, e.msg);
+    k = mt_pkey_up_ref(chain->key);
+    mt_cert_chain_free(chain);
+    free(pem);
+    free(key);
+    return k;
+}
+
 FZ_FN size_t fz_take(const uint8_t **p, size_t *n, size_t want)
 {
     size_t k = want < *n ? want : *n;
@@ -594,7 +690,7 @@ FZ_FN void fz_run_script(mutls_conn *c, const uint8_t *p, size_t n, const mt_pke
 {
     int after_error = 0;
     while (n > 0) {
-        uint8_t op = p[0] % 8;
+        uint8_t op = p[0] % FZ_OP_COUNT;
         const uint8_t *q;
         size_t len;
         fz_take(&p, &n, 1);
@@ -639,8 +735,11 @@ FZ_FN void fz_run_script(mutls_conn *c, const uint8_t *p, size_t n, const mt_pke
             (void)mutls_conn_key_update(c, req & 1);
             break;
         }
-        default:
+        case FZ_OP_CLOSE:
             (void)mutls_conn_close(c);
+            break;
+        default:
+            (void)mutls_conn_request_client_auth(c);
             break;
         }
         fz_drain(c, NULL);

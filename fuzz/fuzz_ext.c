@@ -3,7 +3,7 @@
  * parser, on one extension block, for each message an extension block can
  * appear in (ClientHello, ServerHello, HelloRetryRequest,
  * EncryptedExtensions, Certificate entry, CertificateRequest,
- * NewSessionTicket) and three "offered" masks.
+ * NewSessionTicket, TLS 1.2 ServerHello) and three "offered" masks.
  *
  * Input: two bytes of offered mask (bit i = descriptor i of mt_ext_table
  * was offered in the ClientHello; 0xffff = everything), then the contents
@@ -15,8 +15,8 @@
  */
 #include "fuzz_common.h"
 
-static const uint32_t msgs[] = {MT_IN_CH, MT_IN_SH, MT_IN_HRR, MT_IN_EE,
-                                MT_IN_CT, MT_IN_CR, MT_IN_NST};
+static const uint32_t msgs[] = {MT_IN_CH, MT_IN_SH,  MT_IN_HRR, MT_IN_EE,
+                                MT_IN_CT, MT_IN_CR,  MT_IN_NST, MT_IN_SH12};
 
 static int inside(const uint8_t *p, size_t n, const uint8_t *lo, size_t len)
 {

@@ -11,7 +11,8 @@
  *                                        client offers)
  *   2  mt_parse_encrypted_extensions    (client, offered as for 1)
  *   3  mt_parse_certificate             (client)
- *   4  mt_handle_new_session_ticket     (client, connected)
+ *   4  mt_handle_new_session_ticket     (client, connected, suite by
+ *                                        flags >> 2)
  *   5  mt_handle_key_update             (flags bit 1: server, else client;
  *                                        connected, suite by flags >> 2)
  *   6  the client's handshake tail through mt_hs_receive, starting in
@@ -180,7 +181,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     }
     case 4:
+        /* as after a handshake: a suite, no handshake state */
         c = new_conn(client_none);
+        set_suite(c, (uint8_t)(flags >> 2));
         c->state = MT_ST_CONNECTED;
         mt_hs_free(c);
         ret = mt_handle_new_session_ticket(c, &r, body, len);

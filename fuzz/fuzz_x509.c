@@ -94,7 +94,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         data += len;
         size -= len;
     }
-    mt_verify_params p = {hosts[(ctl >> 1) & 7], instants[(ctl >> 5) & 3], (ctl >> 4) & 1 ? 0 : 1};
+    mt_verify_params p = {.host = hosts[(ctl >> 1) & 7],
+                          .now = instants[(ctl >> 5) & 3],
+                          .want_server = (ctl >> 4) & 1 ? 0 : 1};
     mt_x509 *leaf = NULL;
     mt_error e;
     int ret;

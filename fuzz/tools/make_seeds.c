@@ -242,11 +242,41 @@ static void decrypt_stream(const mt_buf *log, const mt_suite *suite, const uint8
     }
 }
 
+/* TLS 1.2: the records before ChangeCipherSpec are in the clear. */
+static void plaintext_records(const mt_buf *log, stream *st)
+{
+    size_t off = 0;
+    st->n = 0;
+    while (off + MT_RECORD_HEADER <= log->len && st->n < MAX_RECS) {
+        const uint8_t *h = log->data + off;
+        size_t n = ((size_t)h[3] << 8) | h[4];
+        rec *r = &st->r[st->n];
+        if (h[0] == MT_CT_CHANGE_CIPHER_SPEC || off + MT_RECORD_HEADER + n > log->len)
+            break;
+        memset(r, 0, sizeof(*r));
+        r->outer = r->type = h[0];
+        r->wire = h;
+        r->wire_len = MT_RECORD_HEADER + n;
+        r->len = n;
+        r->data = malloc(n ? n : 1);
+        memcpy(r->data, h + MT_RECORD_HEADER, n);
+        off += r->wire_len;
+        st->n++;
+    }
+}
+
 /* ---- one handshake ----------------------------------------------------- */
 
 typedef struct capture {
     const char *name;
     int cv, verify, sv; /* client variant (-1: custom), verify, server variant */
+    /* adjust the client's / the server's configuration (NULL: as the
+     * targets have it); a side's byte stream is a raw seed for the
+     * other side's target only when that other side is not adjusted */
+    void (*ctweak)(mutls_config *client);
+    void (*stweak)(mutls_config *server);
+    uint16_t version;   /* negotiated */
+    int ok;             /* the handshake completed */
     mt_buf c_log, s_log;
     stream c_recs, s_recs;
     const mt_suite *suite;
@@ -266,6 +296,41 @@ static mutls_config *custom_client(secrets *sec)
     return cfg;
 }
 
+static void server_tls12(mutls_config *server)
+{
+    fz_check(server, mutls_config_set_versions(server, MUTLS_TLS1_2, MUTLS_TLS1_2), "versions");
+}
+
+static void server_tls12_cbc(mutls_config *server)
+{
+    server_tls12(server);
+    fz_check(server, mutls_config_set_ciphers(server, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"),
+             "ciphers");
+}
+
+static void client_tls12(mutls_config *client)
+{
+    fz_check(client, mutls_config_set_versions(client, MUTLS_TLS1_2, MUTLS_TLS1_2), "versions");
+}
+
+static void client_tls12_cbc(mutls_config *client)
+{
+    client_tls12(client);
+    fz_check(client, mutls_config_set_ciphers(client, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"),
+             "ciphers");
+}
+
+static void client_ed25519_cert(mutls_config *client)
+{
+    fz_add_chain(client, "client-ed25519");
+}
+
+static void client_tls12_ed25519_cert(mutls_config *client)
+{
+    client_tls12(client);
+    client_ed25519_cert(client);
+}
+
 static void run_capture(capture *cap)
 {
     secrets sec;
@@ -275,37 +340,56 @@ static void run_capture(capture *cap)
     memset(&sec, 0, sizeof(sec));
     ccfg = cap->cv >= 0 ? fz_client_config(cap->cv, cap->verify, keylog, &sec) : custom_client(&sec);
     scfg = fz_server_config(cap->sv, NULL, NULL);
+    if (cap->ctweak)
+        cap->ctweak(ccfg);
+    if (cap->stweak)
+        cap->stweak(scfg);
     mt_buf_init(&cap->c_log);
     mt_buf_init(&cap->s_log);
+    cap->c_recs.n = cap->s_recs.n = 0;
     fz_reset();
     c = fz_client_start(ccfg, cap->cv >= 0 ? cap->cv : 0);
     if ((s = mutls_conn_new(scfg)) == NULL)
         fz_die("server: %s", mutls_config_error(scfg));
-    if (fz_run_pair(c, s, &cap->c_log, &cap->s_log) != 0)
-        fz_die("%s: handshake failed: client: %s; server: %s", cap->name, mutls_conn_error(c),
-               mutls_conn_error(s));
+    if (fz_run_pair(c, s, &cap->c_log, &cap->s_log) != 0) {
+        printf("  %-22s skipped: handshake failed: client: %s; server: %s\n", cap->name,
+               mutls_conn_error(c), mutls_conn_error(s));
+        goto Exit;
+    }
+    cap->ok = 1;
+    cap->version = mutls_conn_version(c);
     cap->suite = mt_suite_find(mutls_conn_cipher_suite(c));
     cap->hrr = mutls_conn_did_hrr(c);
     const char *group = mutls_group_name(mutls_conn_group(c));
-    if (cap->suite == NULL || sec.have < 4)
-        fz_die("%s: no suite or secrets", cap->name);
-    decrypt_stream(&cap->c_log, cap->suite, sec.c_hs, sec.c_ap, &cap->c_recs);
-    decrypt_stream(&cap->s_log, cap->suite, sec.s_hs, sec.s_ap, &cap->s_recs);
+    if (cap->suite == NULL)
+        fz_die("%s: no suite", cap->name);
+    /* Records and messages: TLS 1.3 only (the key log gives its traffic
+     * secrets); TLS 1.2 captures give byte streams. */
+    if (cap->version == MUTLS_TLS1_3) {
+        if (sec.have < 4)
+            fz_die("%s: no secrets", cap->name);
+        decrypt_stream(&cap->c_log, cap->suite, sec.c_hs, sec.c_ap, &cap->c_recs);
+        decrypt_stream(&cap->s_log, cap->suite, sec.s_hs, sec.s_ap, &cap->s_recs);
+    } else {
+        plaintext_records(&cap->c_log, &cap->c_recs);
+        plaintext_records(&cap->s_log, &cap->s_recs);
+    }
     mutls_conn_free(c);
     mutls_conn_free(s);
+    c = s = NULL;
 
     /* Does the raw client stream replay against the target's server? */
     fz_reset();
     s = mutls_conn_new(scfg);
     (void)mutls_conn_feed(s, cap->c_log.data, cap->c_log.len);
     cap->replays = mutls_conn_handshake_done(s) && mutls_conn_error_code(s) == MUTLS_OK;
-    mutls_conn_free(s);
-    printf("  %-22s %s %s%s; client %zu bytes in %zu records, server %zu bytes in %zu "
-           "records%s\n",
-           cap->name, cap->suite->name, group ? group : "?",
-           cap->hrr ? " after HelloRetryRequest" : "", cap->c_log.len, cap->c_recs.n,
-           cap->s_log.len, cap->s_recs.n,
+    printf("  %-22s %s %s %s%s; client %zu bytes, server %zu bytes%s\n", cap->name,
+           mutls_version_name(cap->version), cap->suite->name, group ? group : "-",
+           cap->hrr ? " after HelloRetryRequest" : "", cap->c_log.len, cap->s_log.len,
            cap->replays ? "; the client stream replays to connected" : "");
+Exit:
+    mutls_conn_free(c);
+    mutls_conn_free(s);
     mutls_config_free(ccfg);
     mutls_config_free(scfg);
 }
@@ -320,37 +404,62 @@ static void capture_free(capture *cap)
 
 /* ---- seeds per target -------------------------------------------------- */
 
+static const rec *find_msg(const stream *st, uint8_t type)
+{
+    for (size_t i = 0; i < st->n; i++)
+        if (st->r[i].type == MT_CT_HANDSHAKE && st->r[i].len >= 4 && st->r[i].data[0] == type)
+            return &st->r[i];
+    return NULL;
+}
+
+
 static void name_of(char *out, size_t cap, const char *a, const char *b)
 {
     snprintf(out, cap, "%s-%s", a, b);
 }
 
-/* Script of the peer's records: Finished and CertificateVerify become the
- * ops that compute them; the rest are RECORD ops. */
+/* Script of the peer's records: Finished and (when the peer's key is the
+ * one the target signs with) CertificateVerify become the ops that compute
+ * them; a client's certificate after the handshake is preceded by the
+ * server's request for it; the rest are RECORD ops. */
 static void make_script(const stream *st, mt_buf *b, int replace_cv)
 {
     for (size_t i = 0; i < st->n; i++) {
         const rec *r = &st->r[i];
-        if (r->type == MT_CT_HANDSHAKE && r->epoch == 1 && r->len >= 4 &&
-            r->data[0] == MT_HS_FINISHED) {
+        uint8_t t = r->type == MT_CT_HANDSHAKE && r->len >= 4 ? r->data[0] : 0;
+        if (t == MT_HS_FINISHED) {
             fz_script_op(b, FZ_OP_FINISHED);
             continue;
         }
-        if (replace_cv && r->type == MT_CT_HANDSHAKE && r->len >= 4 &&
-            r->data[0] == MT_HS_CERTIFICATE_VERIFY) {
+        if (t == MT_HS_CERTIFICATE_VERIFY && replace_cv) {
             fz_script_op(b, FZ_OP_CERT_VERIFY);
             continue;
         }
+        if (t == MT_HS_CERTIFICATE && r->epoch >= 2)
+            fz_script_op(b, FZ_OP_REQUEST_CLIENT_AUTH);
         fz_script_record(b, r->type, r->data, r->len);
     }
 }
 
+/* fuzz_server's configuration index for a server variant, or -1. */
+static int server_target_index(int sv)
+{
+    return sv == 0 ? 0 : sv == 1 ? 1 : sv == 4 ? 2 : sv == 5 ? 3 : -1;
+}
+
+static unsigned n_server_api;
+
 static void seeds_server(const capture *cap)
 {
     char name[128];
-    uint8_t ctl = (uint8_t)(cap->sv << 6);
+    int idx = server_target_index(cap->sv);
+    /* with post-handshake authentication, the raw stream holds the
+     * client's answer: have the server ask (bit 4) */
+    uint8_t ctl = (uint8_t)(idx << 5 | (cap->sv == 5 ? 0x10 : 0));
     mt_buf b;
 
+    if (idx < 0)
+        return; /* not one of fuzz_server's configurations */
     /* raw: whole, byte by byte, pseudo-random chunks + end of stream */
     name_of(name, sizeof(name), "raw", cap->name);
     write_seed2("server", name, &ctl, 1, cap->c_log.data, cap->c_log.len);
@@ -361,6 +470,8 @@ static void seeds_server(const capture *cap)
         name_of(name, sizeof(name), "raw-chunks-eof", cap->name);
         write_seed2("server", name, &c7, 1, cap->c_log.data, cap->c_log.len);
     }
+    if (cap->version != MUTLS_TLS1_3)
+        return; /* TLS 1.2: byte streams only */
     /* raw: just the ClientHello(s) */
     {
         mt_buf ch;
@@ -375,9 +486,13 @@ static void seeds_server(const capture *cap)
      * keys and closes */
     mt_buf_init(&b);
     (void)mt_w_u8(&b, (uint8_t)(0x80 | ctl));
-    make_script(&cap->c_recs, &b, 0);
+    make_script(&cap->c_recs, &b, cap->cv == 3);
     name_of(name, sizeof(name), "script", cap->name);
     write_seed("server", name, b.data, b.len);
+    if (n_server_api++ >= 3) {
+        mt_buf_free(&b);
+        return;
+    }
     fz_script_op(&b, FZ_OP_WRITE);
     (void)mt_w_u8(&b, 5);
     (void)mt_w_bytes(&b, "hello", 5);
@@ -415,6 +530,8 @@ static void seeds_client(const capture *cap)
     ctl = (uint8_t)(0 | cap->verify << 2 | cap->cv << 3);
     name_of(name, sizeof(name), "raw", cap->name);
     write_seed2("client", name, &ctl, 1, cap->s_log.data, cap->s_log.len);
+    if (cap->version != MUTLS_TLS1_3)
+        return; /* TLS 1.2: byte streams only */
     if (cap->cv == 0) {
         uint8_t c = ctl | 7 << 5;
         name_of(name, sizeof(name), "raw-chunks", cap->name);
@@ -435,7 +552,7 @@ static void seeds_client(const capture *cap)
     mt_buf_free(&b);
 
     /* script with a CertificateRequest after EncryptedExtensions */
-    if (cap->cv == 3 || cap->cv == 0) {
+    if ((cap->cv == 3 || cap->cv == 0) && find_msg(&cap->s_recs, MT_HS_CERTIFICATE_REQUEST) == NULL) {
         uint8_t cr[32];
         size_t cr_len = certificate_request(cr);
         mt_buf_init(&b);
@@ -520,6 +637,8 @@ static int ext_block(uint8_t type, const uint8_t *body, size_t len, mt_reader *e
     return mt_r_vec(&r, 2, 0, 0xffff, ext) == 0;
 }
 
+static unsigned per_selector[10];
+
 static void seeds_messages(const capture *cap, int cv_key)
 {
     const stream *sts[2] = {&cap->c_recs, &cap->s_recs};
@@ -542,8 +661,10 @@ static void seeds_messages(const capture *cap, int cv_key)
             case MT_HS_FINISHED: sel = 8; pre[1] = r->len == 4 + 48; break;
             default: break;
             }
-            if (sel < 0)
-                continue;
+            if (sel < 0 || (cap->version != MUTLS_TLS1_3 && sel > 1))
+                continue; /* TLS 1.2: only the hellos share the 1.3 formats */
+            if (per_selector[sel]++ >= 6)
+                continue; /* enough of this kind */
             pre[0] = (uint8_t)sel;
             snprintf(name, sizeof(name), "%s-%s-%zu", mt_hs_type_name(r->data[0]), cap->name, i);
             write_seed2("messages", name, pre, 2, r->data + 4, r->len - 4);
@@ -554,6 +675,8 @@ static void seeds_messages(const capture *cap, int cv_key)
                 write_seed2("messages", name, pre, 2, r->data, r->len);
             }
         }
+    if (cap->version != MUTLS_TLS1_3)
+        return;
     /* the client's handshake tail: EE .. Finished as whole messages */
     mt_buf tail;
     mt_buf_init(&tail);
@@ -602,46 +725,54 @@ static void seeds_ext(const capture *cap)
         }
 }
 
-static void seeds_record(const capture *cap)
+static void seeds_record(const capture *cap, int idx)
 {
     char name[160];
     mt_buf b;
     /* raw wire: the plaintext records (no key) and the protected ones
-     * (keyed: they will not authenticate, but frame) */
+     * (TLS 1.3 key: they will not authenticate, but frame) */
     for (size_t i = 0; i < cap->c_recs.n && i < 3; i++) {
         const rec *r = &cap->c_recs.r[i];
         uint8_t ctl = r->epoch == 0 ? 0 : 1;
         snprintf(name, sizeof(name), "raw-client-%s-%zu", cap->name, i);
         write_seed2("record", name, &ctl, 1, r->wire, r->wire_len);
     }
-    /* sealed: the server's records as items, under each key */
-    for (int k = 0; k < 4; k++) {
-        uint8_t ctl = (uint8_t)(k | 1 << 2);
+    /* sealed: the server's records as items, under each protection */
+    for (int k = 0; k < 8; k++) {
+        if (idx > 0 && k != 2 * idx && k != 2 * idx + 1)
+            continue; /* every protection once, a capture each */
         mt_buf_init(&b);
-        (void)mt_w_u8(&b, ctl);
+        (void)mt_w_u8(&b, (uint8_t)(k | 1 << 3));
         for (size_t i = 0; i < cap->s_recs.n; i++) {
             const rec *r = &cap->s_recs.r[i];
-            (void)mt_w_u8(&b, k ? MT_CT_APPLICATION_DATA : r->type);
-            (void)mt_w_u8(&b, r->type);
-            (void)mt_w_u8(&b, (uint8_t)(i % 3 == 2 ? 7 : 0)); /* some padding */
+            if (k >= 1 && k <= 3) { /* outer inner pad */
+                (void)mt_w_u8(&b, MT_CT_APPLICATION_DATA);
+                (void)mt_w_u8(&b, r->type);
+                (void)mt_w_u8(&b, (uint8_t)(i % 3 == 2 ? 7 : 0));
+            } else { /* type pos xor */
+                (void)mt_w_u8(&b, r->type);
+                (void)mt_w_u8(&b, 0);
+                (void)mt_w_u8(&b, 0);
+            }
             (void)mt_w_u16(&b, (uint16_t)r->len);
             (void)mt_w_bytes(&b, r->data, r->len);
         }
-        snprintf(name, sizeof(name), "sealed-k%d-%s", k, cap->name);
+        snprintf(name, sizeof(name), "sealed-p%d-%s", k, cap->name);
         write_seed("record", name, b.data, b.len);
         mt_buf_free(&b);
     }
     /* round trip: the client's records */
-    for (int k = 0; k < 4; k += 2) {
+    static const int prots[] = {0, 2, 4, 6, 7};
+    for (size_t k = 0; idx == 0 && k < sizeof(prots) / sizeof(prots[0]); k++) {
         mt_buf_init(&b);
-        (void)mt_w_u8(&b, (uint8_t)(k | 2 << 2));
+        (void)mt_w_u8(&b, (uint8_t)(prots[k] | 2 << 3));
         for (size_t i = 0; i < cap->c_recs.n; i++) {
             const rec *r = &cap->c_recs.r[i];
             (void)mt_w_u8(&b, (uint8_t)(r->type - MT_CT_CHANGE_CIPHER_SPEC));
             (void)mt_w_u16(&b, (uint16_t)r->len);
             (void)mt_w_bytes(&b, r->data, r->len);
         }
-        snprintf(name, sizeof(name), "roundtrip-k%d-%s", k, cap->name);
+        snprintf(name, sizeof(name), "roundtrip-p%d-%s", prots[k], cap->name);
         write_seed("record", name, b.data, b.len);
         mt_buf_free(&b);
     }
@@ -649,20 +780,35 @@ static void seeds_record(const capture *cap)
 
 static void seeds_record_edges(void)
 {
-    static const uint8_t big_small_limit[] = {
-        /* AES-128, sealed, small limit: one 600-byte record, one padded */
-        0x15, 23, 23, 0, 0x02, 0x58,
-    };
     mt_buf b;
+    /* TLS 1.3, sealed, small limit: a 600-byte record, a padded one, a bad tag */
     mt_buf_init(&b);
-    (void)mt_w_bytes(&b, big_small_limit, sizeof(big_small_limit));
+    (void)mt_w_bytes(&b, (const uint8_t[]){1 | 1 << 3 | 1 << 5, 23, 23, 0, 0x02, 0x58}, 6);
     for (int i = 0; i < 600; i++)
         (void)mt_w_u8(&b, (uint8_t)i);
     (void)mt_w_bytes(&b, (const uint8_t[]){23, 0, 200, 0, 3, 'a', 'b', 'c'}, 8);
     (void)mt_w_bytes(&b, (const uint8_t[]){0x80 | 23, 23, 0, 0, 1, 'x'}, 6);
-    write_seed("record", "sealed-limit-padding-badtag", b.data, b.len);
+    write_seed("record", "sealed-tls13-limit-padding-badtag", b.data, b.len);
     mt_buf_free(&b);
-    /* plaintext: an alert, a CCS, an oversized header, a bad version */
+    /* TLS 1.2 CBC, both MAC orders: a good record, one with a flipped byte
+     * in the last ciphertext block (padding), one with arbitrary decrypted
+     * bytes that end in a plausible pad */
+    for (int prot = 6; prot <= 7; prot++) {
+        char name[64];
+        uint8_t plain[48];
+        mt_buf_init(&b);
+        (void)mt_w_u8(&b, (uint8_t)(prot | 1 << 3));
+        (void)mt_w_bytes(&b, (const uint8_t[]){23, 0, 0, 0, 5, 'h', 'e', 'l', 'l', 'o'}, 10);
+        (void)mt_w_bytes(&b, (const uint8_t[]){23, 0xfe, 0x01, 0, 5, 'h', 'e', 'l', 'l', 'o'}, 10);
+        memset(plain, 0x0f, sizeof(plain));
+        memcpy(plain, "data+mac.............", 21);
+        (void)mt_w_bytes(&b, (const uint8_t[]){0x80 | 23, 0, 0, 0, sizeof(plain)}, 5);
+        (void)mt_w_bytes(&b, plain, sizeof(plain));
+        snprintf(name, sizeof(name), "sealed-cbc-p%d-padding", prot);
+        write_seed("record", name, b.data, b.len);
+        mt_buf_free(&b);
+    }
+    /* plaintext: an alert, a CCS, an oversized header */
     static const uint8_t plain[] = {0x00, 21, 3, 3, 0, 2, 2, 40, 20, 3, 3, 0, 1, 1,
                                     23,   3,  3, 0x40, 1};
     write_seed("record", "raw-alert-ccs-overflow", plain, sizeof(plain));
@@ -899,7 +1045,7 @@ static void server_edge(const char *name, uint8_t variant, const ch_opts *o, int
     mt_buf_init(&msg);
     mt_buf_init(&sc);
     build_client_hello(&msg, o);
-    (void)mt_w_u8(&sc, (uint8_t)(0x80 | variant << 6));
+    (void)mt_w_u8(&sc, (uint8_t)(0x80 | variant << 5));
     if (fragment) {
         /* the ClientHello in two records, a CCS wedged in when fragment 2 */
         size_t half = msg.len / 2;
@@ -1006,13 +1152,6 @@ static void build_server_hello(mt_buf *msg, const sh_opts *o)
     mt_buf_free(&b);
 }
 
-static const rec *find_msg(const stream *st, uint8_t type)
-{
-    for (size_t i = 0; i < st->n; i++)
-        if (st->r[i].type == MT_CT_HANDSHAKE && st->r[i].len >= 4 && st->r[i].data[0] == type)
-            return &st->r[i];
-    return NULL;
-}
 
 /* Client edge cases, against client variant 0 (the capture "a") and
  * variant 1 (capture "b", which offers ALPN). */
@@ -1165,6 +1304,22 @@ int main(int argc, char **argv)
         {.name = "hrr-x25519-to-p256", .cv = 0, .verify = 0, .sv = 1},
         {.name = "p384-aes256-sv1", .cv = 2, .verify = 0, .sv = 1},
         {.name = "ed25519-replayable", .cv = -1, .verify = 0, .sv = 1},
+        /* mutual TLS: in the handshake; after it (post-handshake auth) */
+        {.name = "mtls-p256", .cv = 3, .verify = 1, .sv = 4},
+        {.name = "mtls-pha", .cv = 3, .verify = 1, .sv = 5},
+        {.name = "mtls-pha-ed25519-replayable", .cv = -1, .verify = 0, .sv = 5,
+         .ctweak = client_ed25519_cert},
+        /* TLS 1.2 (byte streams only): servers limited to 1.2 answer the
+         * targets' clients; clients limited to 1.2 talk to the targets' servers */
+        {.name = "tls12-ecdsa-gcm", .cv = 0, .verify = 1, .sv = 0, .stweak = server_tls12},
+        {.name = "tls12-ecdsa-cbc", .cv = 0, .verify = 0, .sv = 0, .stweak = server_tls12_cbc},
+        {.name = "tls12-v1-chacha", .cv = 3, .verify = 1, .sv = 1, .stweak = server_tls12},
+        {.name = "tls12-client-v0", .cv = 0, .verify = 0, .sv = 0, .ctweak = client_tls12},
+        {.name = "tls12-ed25519-replayable", .cv = -1, .verify = 0, .sv = 1, .ctweak = client_tls12},
+        {.name = "tls12-ed25519-cbc-replayable", .cv = -1, .verify = 0, .sv = 1, .ctweak = client_tls12_cbc},
+        {.name = "tls12-mtls-ed25519-replayable", .cv = -1, .verify = 0, .sv = 5,
+         .ctweak = client_tls12_ed25519_cert},
+        {.name = "tls12-mtls-p256", .cv = 3, .verify = 0, .sv = 4, .ctweak = client_tls12},
     };
     const size_t n_caps = sizeof(caps) / sizeof(caps[0]);
     static const char *const targets[] = {"server", "client", "messages", "ext",
@@ -1182,18 +1337,24 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n_caps; i++)
         run_capture(&caps[i]);
     for (size_t i = 0; i < n_caps; i++) {
-        seeds_server(&caps[i]);
-        seeds_client(&caps[i]);
+        if (!caps[i].ok)
+            continue;
+        if (caps[i].stweak == NULL)
+            seeds_server(&caps[i]);
+        if (caps[i].ctweak == NULL)
+            seeds_client(&caps[i]);
         if (caps[i].cv >= 0) {
             seeds_messages(&caps[i], 0);
             seeds_ext(&caps[i]);
         }
         if (i < 3) {
-            seeds_record(&caps[i]);
+            seeds_record(&caps[i], (int)i);
             seeds_wire(&caps[i]);
         }
     }
     seeds_client_tamper();
+    if (!caps[0].ok || !caps[1].ok)
+        fz_die("the base handshakes failed");
     seeds_client_edges(&caps[0], &caps[1]);
     seeds_server_edges();
     seeds_record_edges();
