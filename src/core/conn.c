@@ -59,7 +59,6 @@ void mutls_conn_free(mutls_conn *c)
     free(c->old_peers);
     free(c->client_auth_note);
     mt_hash_free(c->pha_base);
-    mt_hash_free(c->pha_transcript);
     /* resumption: the connection's references and buffers */
     mutls_session_free(c->resume);
     mutls_session_free(c->session);
@@ -109,28 +108,30 @@ static void send_alert(mutls_conn *c, uint8_t alert, int warning)
     mt_trace(c, 1, 0, "Alert", detail);
 }
 
-/* Record the first fatal error; send its alert (once). The message never
- * reaches the peer, only the alert does. */
+/* Record the first fatal error (later ones are consequences). Its alert
+ * goes out when the connection freezes; the message never reaches the
+ * peer, only the alert does. */
 int mt_conn_fail(mutls_conn *c, int code, int alert, const char *fmt, ...)
 {
     va_list ap;
-    int first = c->err.code == MUTLS_OK;
     va_start(ap, fmt);
     mt_vfail(&c->err, code, alert, fmt, ap);
     va_end(ap);
     return c->err.code;
-    (void)first;
 }
 
-/* Called once an error is recorded: emit its alert and drop secrets. */
+/* Called once an error is recorded: emit its alert (once) and drop the
+ * secrets nothing will use any more. */
 static int freeze(mutls_conn *c)
 {
-    if (c->err.alert >= 0 && !c->fatal_sent && c->alert_received < 0 && !c->close_sent) {
+    if (c->err.alert >= 0 && !c->fatal_sent && c->alert_received < 0 && !c->close_sent)
         send_alert(c, (uint8_t)c->err.alert, 0);
-    }
     c->close_sent = 1;
     if (c->hs != NULL)
         mt_hs_free(c);
+    mt_wipe(c->c_ap_secret, sizeof(c->c_ap_secret));
+    mt_wipe(c->s_ap_secret, sizeof(c->s_ap_secret));
+    mt_wipe(c->res_master, sizeof(c->res_master));
     return c->err.code;
 }
 

@@ -242,11 +242,7 @@ struct mutls_conn {
     /* TLS 1.3 post-handshake authentication (RFC 8446 4.6.2) */
     int pha_offered;        /* client offered post_handshake_auth */
     mt_hash *pha_base;      /* transcript through the client Finished */
-    mt_hash *pha_transcript; /* the exchange in progress */
-    uint8_t pha_context[16];
-    size_t pha_context_len;
     int pha_stage;          /* server: 1 Certificate, 2 CertificateVerify, 3 Finished */
-    mt_x509 *pha_leaf;
     /* fd adapter */
     int fd;
     short io_events;

@@ -282,6 +282,14 @@ int mt_server_send_ticket(mutls_conn *c)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR,
                             "could not seal a session ticket");
     }
+    /* A ticket is at most 2^16-1 bytes (RFC 8446 4.6.1): a session with a
+     * very large client chain is simply not resumable. */
+    if (ticket.len > 0xffff) {
+        mt_buf_free(&ticket);
+        mt_trace(c, 1, MT_HS_NEW_SESSION_TICKET, "NewSessionTicket",
+                 "not sent: the session (client chain) is too large for a ticket");
+        return 0;
+    }
     size_t len_off = mt_msg_begin(c, MT_HS_NEW_SESSION_TICKET);
     mt_buf *b = &c->scratch;
     mt_w_u32(b, st.lifetime);
