@@ -51,6 +51,25 @@ int mt_accept_peer_chain(mutls_conn *c, const uint8_t *const *der, const size_t 
     return ret;
 }
 
+int mt_server_take_client_chain(mutls_conn *c, const uint8_t *const *der, const size_t *der_len,
+                                size_t n)
+{
+    char detail[700];
+    int ret;
+    if (n == 0) {
+        mt_trace(c, 0, MT_HS_CERTIFICATE, "Certificate", "empty (the client has no certificate)");
+        return mt_no_client_certificate(c);
+    }
+    mt_x509_free(c->hs->peer_leaf);
+    c->hs->peer_leaf = NULL;
+    if ((ret = mt_accept_peer_chain(c, der, der_len, n, &c->hs->peer_leaf)) != 0)
+        return ret;
+    snprintf(detail, sizeof(detail), "%zu certificate(s), subject %s, issuer %s, verified", n,
+             mutls_peer_subject(c->peer), mutls_peer_issuer(c->peer));
+    mt_trace(c, 0, MT_HS_CERTIFICATE, "Certificate", detail);
+    return 0;
+}
+
 int mt_no_client_certificate(mutls_conn *c)
 {
     if (c->cfg->verify != MUTLS_VERIFY_REQUIRE)

@@ -18,6 +18,12 @@
 int mt_accept_peer_chain(mutls_conn *c, const uint8_t *const *der, const size_t *der_len,
                          size_t n, mt_x509 **leaf) MT_MUST;
 
+/* Server: the chain of a client Certificate message (both versions): an
+ * empty one goes to mt_no_client_certificate, otherwise it is verified
+ * and traced, and its leaf kept in hs->peer_leaf for CertificateVerify. */
+int mt_server_take_client_chain(mutls_conn *c, const uint8_t *const *der, const size_t *der_len,
+                                size_t n) MT_MUST;
+
 /* Server: the client sent an empty Certificate. Fine unless a certificate
  * is required: then certificate_required (TLS 1.3, RFC 8446 4.4.2.4) or
  * handshake_failure (TLS 1.2), naming the CAs we accept. */

@@ -1,4 +1,6 @@
 /* application_layer_protocol_negotiation (RFC 7301). */
+#include <string.h>
+
 #include "ext/ext.h"
 
 int mt_ext_parse_alpn(mt_reader *r, uint32_t msg, mt_exts *x, mt_error *e)
@@ -28,6 +30,19 @@ int mt_ext_write_alpn(mt_buf *b, const uint8_t *protos, size_t len)
     size_t ext = mt_w_open(b, 2);
     size_t list = mt_w_open(b, 2);
     mt_w_bytes(b, protos, len);
+    mt_w_close(b, list, 2);
+    return mt_w_close(b, ext, 2);
+}
+
+int mt_ext_write_alpn_selected(mt_buf *b, const char *proto)
+{
+    size_t n = strlen(proto);
+    mt_w_u16(b, MT_EXT_ALPN);
+    size_t ext = mt_w_open(b, 2);
+    size_t list = mt_w_open(b, 2);
+    size_t one = mt_w_open(b, 1);
+    mt_w_bytes(b, proto, n);
+    mt_w_close(b, one, 1);
     mt_w_close(b, list, 2);
     return mt_w_close(b, ext, 2);
 }

@@ -139,6 +139,8 @@ int mt_ext_write_key_share_hrr(mt_buf *b, uint16_t group);
 int mt_ext_write_signature_algorithms(mt_buf *b, uint16_t type, const uint16_t *s, size_t n);
 /* protos: ProtocolNameList contents (each a 1-byte-length string). */
 int mt_ext_write_alpn(mt_buf *b, const uint8_t *protos, size_t len);
+/* The server's answer: the one protocol it selected (RFC 7301 3.1). */
+int mt_ext_write_alpn_selected(mt_buf *b, const char *proto);
 int mt_ext_write_supported_versions_ch(mt_buf *b, const uint16_t *v, size_t n);
 int mt_ext_write_supported_versions_sh(mt_buf *b, uint16_t v);
 int mt_ext_write_cookie(mt_buf *b, const uint8_t *cookie, size_t len);

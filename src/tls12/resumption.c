@@ -8,16 +8,6 @@
 
 #include "tls12/tls12.h"
 
-static int client_offers(const mt_client_hello *ch, uint16_t suite)
-{
-    mt_reader r = ch->suites;
-    uint16_t s;
-    while (mt_r_u16(&r, &s) == 0)
-        if (s == suite)
-            return 1;
-    return 0;
-}
-
 static int configured(const mutls_config *cfg, uint16_t suite)
 {
     for (size_t i = 0; i < cfg->n_suites; i++)
@@ -66,7 +56,7 @@ int mt_tls12_server_try_resume(mutls_conn *c, const mt_client_hello *ch, mt_sess
     /* RFC 7627 5.3: never resume without the extended master secret. */
     else if (!st->ems || !mt_exts_has(&ch->ext, MT_EXT_EXTENDED_MASTER_SECRET))
         why = "the extended master secret is missing";
-    else if (!client_offers(ch, st->suite) || !configured(cfg, st->suite))
+    else if (!mt_client_hello_offers(ch, st->suite) || !configured(cfg, st->suite))
         why = "the session's cipher suite is no longer offered";
     else if (!mt_server_session_still_good(c, st, &why))
         ;

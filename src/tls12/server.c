@@ -18,16 +18,6 @@ static int list_has(const uint16_t *l, size_t n, uint16_t v)
     return 0;
 }
 
-static int client_offers(const mt_client_hello *ch, uint16_t suite)
-{
-    mt_reader r = ch->suites;
-    uint16_t s;
-    while (mt_r_u16(&r, &s) == 0)
-        if (s == suite)
-            return 1;
-    return 0;
-}
-
 /* The group for ECDHE: ours first among the client's. Without
  * supported_groups (RFC 8422 section 4) secp256r1 is assumed. */
 static uint16_t choose_group(const mutls_config *cfg, const mt_client_hello *ch)
@@ -82,7 +72,7 @@ static int negotiate(mutls_conn *c, const mt_client_hello *ch)
         const mt_sig_scheme *scheme = NULL;
         const mt_cert_chain *chain;
         uint16_t group = 0;
-        if (s == NULL || s->max_version != MUTLS_TLS1_2 || !client_offers(ch, s->code))
+        if (s == NULL || s->max_version != MUTLS_TLS1_2 || !mt_client_hello_offers(ch, s->code))
             continue;
         if (s->kx == MT_KX_ECDHE && (group = choose_group(cfg, ch)) == 0)
             continue;
@@ -113,7 +103,7 @@ int mt_tls12_server_client_hello(mutls_conn *c, const mt_client_hello *ch, const
 
     /* RFC 7507: a client that fell back below our highest version
      * although we support more is being downgraded. */
-    if (client_offers(ch, TLS_FALLBACK_SCSV) && c->cfg->max_version > MUTLS_TLS1_2)
+    if (mt_client_hello_offers(ch, TLS_FALLBACK_SCSV) && c->cfg->max_version > MUTLS_TLS1_2)
         return mt_conn_fail(c, MUTLS_ERR_NEGOTIATION, MT_ALERT_INAPPROPRIATE_FALLBACK,
                             "client signalled a fallback (TLS_FALLBACK_SCSV) to TLS 1.2, but this "
                             "server supports TLS 1.3: refusing a possible downgrade attack");
@@ -169,22 +159,12 @@ static int handle_client_certificate(mutls_conn *c, mt_reader *body, const uint8
                                      size_t len)
 {
     mt_certificate_msg m;
-    char detail[700];
     int ret;
 
     if ((ret = mt_tls12_parse_certificate(c, body, &m)) != 0)
         return ret;
-    if (m.n == 0) {
-        mt_trace(c, 0, MT_HS_CERTIFICATE, "Certificate", "empty (the client has no certificate)");
-        if ((ret = mt_no_client_certificate(c)) != 0)
-            return ret;
-    } else {
-        if ((ret = mt_accept_peer_chain(c, m.der, m.der_len, m.n, &c->hs->peer_leaf)) != 0)
-            return ret;
-        snprintf(detail, sizeof(detail), "%zu certificate(s), subject %s, issuer %s, verified",
-                 m.n, mutls_peer_subject(c->peer), mutls_peer_issuer(c->peer));
-        mt_trace(c, 0, MT_HS_CERTIFICATE, "Certificate", detail);
-    }
+    if ((ret = mt_server_take_client_chain(c, m.der, m.der_len, m.n)) != 0)
+        return ret;
     if (mt_transcript_add(c, msg, len) != 0)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
     c->state = MT_ST_S12_WAIT_CKE;

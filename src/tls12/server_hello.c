@@ -41,13 +41,8 @@ int mt_tls12_send_server_hello(mutls_conn *c, const mt_client_hello *ch)
         mt_ext_write_ec_point_formats(b);
     if (c->sni != NULL)
         mt_ext_write_server_name_ack(b);
-    if (c->alpn != NULL) {
-        uint8_t one[256];
-        size_t n = strlen(c->alpn);
-        one[0] = (uint8_t)n;
-        memcpy(one + 1, c->alpn, n);
-        mt_ext_write_alpn(b, one, n + 1);
-    }
+    if (c->alpn != NULL)
+        mt_ext_write_alpn_selected(b, c->alpn);
     /* RFC 8449 section 4: in TLS 1.2 the limit excludes the type byte
      * (our configured limit counts it, as in TLS 1.3), and no value below
      * 64 may be sent. The record layer holds the client to it. */

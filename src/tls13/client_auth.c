@@ -13,7 +13,6 @@ static int take_client_certificate(mutls_conn *c, mt_reader *body, const uint8_t
 {
     mt_handshake *hs = c->hs;
     mt_certificate_msg m;
-    char detail[700];
     int ret;
 
     if ((ret = mt_parse_certificate(c, body, &m)) != 0)
@@ -24,19 +23,8 @@ static int take_client_certificate(mutls_conn *c, mt_reader *body, const uint8_t
         return mt_conn_fail(c, MUTLS_ERR_PROTOCOL, MT_ALERT_ILLEGAL_PARAMETER,
                             "client Certificate does not echo the request's context");
     *presented = m.n > 0;
-    if (m.n == 0) {
-        mt_trace(c, 0, MT_HS_CERTIFICATE, "Certificate", "empty (the client has no certificate)");
-        if ((ret = mt_no_client_certificate(c)) != 0)
-            return ret;
-    } else {
-        mt_x509_free(hs->peer_leaf);
-        hs->peer_leaf = NULL;
-        if ((ret = mt_accept_peer_chain(c, m.der, m.der_len, m.n, &hs->peer_leaf)) != 0)
-            return ret;
-        snprintf(detail, sizeof(detail), "%zu certificate(s), subject %s, issuer %s, verified",
-                 m.n, mutls_peer_subject(c->peer), mutls_peer_issuer(c->peer));
-        mt_trace(c, 0, MT_HS_CERTIFICATE, "Certificate", detail);
-    }
+    if ((ret = mt_server_take_client_chain(c, m.der, m.der_len, m.n)) != 0)
+        return ret;
     if (mt_transcript_add(c, msg, len) != 0)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "transcript failure");
     return 0;

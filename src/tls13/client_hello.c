@@ -231,3 +231,13 @@ int mt_parse_client_hello(mutls_conn *c, mt_reader *r, mt_client_hello *ch)
         return c->err.code;
     return 0;
 }
+
+int mt_client_hello_offers(const mt_client_hello *ch, uint16_t suite)
+{
+    mt_reader r = ch->suites;
+    uint16_t s;
+    while (mt_r_u16(&r, &s) == 0)
+        if (s == suite)
+            return 1;
+    return 0;
+}

@@ -15,13 +15,8 @@ int mt_send_encrypted_extensions(mutls_conn *c, const mt_exts *ch_ext)
     /* RFC 6066 section 3: acknowledge a server_name we used. */
     if (c->sni != NULL)
         mt_ext_write_server_name_ack(b);
-    if (c->alpn != NULL) {
-        uint8_t one[256];
-        size_t n = strlen(c->alpn);
-        one[0] = (uint8_t)n;
-        memcpy(one + 1, c->alpn, n);
-        mt_ext_write_alpn(b, one, n + 1);
-    }
+    if (c->alpn != NULL)
+        mt_ext_write_alpn_selected(b, c->alpn);
     /* RFC 8449 section 4: only in answer to the client's. */
     if (mt_exts_has(ch_ext, MT_EXT_RECORD_SIZE_LIMIT))
         mt_ext_write_record_size_limit(b, cfg->record_size_limit ? cfg->record_size_limit

@@ -81,6 +81,8 @@ typedef struct mt_client_hello {
     mt_exts ext;
 } mt_client_hello;
 int mt_parse_client_hello(mutls_conn *c, mt_reader *r, mt_client_hello *ch) MT_MUST;
+/* 1 if the ClientHello lists the cipher suite (or signalling value). */
+int mt_client_hello_offers(const mt_client_hello *ch, uint16_t suite);
 
 typedef struct mt_server_hello {
     uint16_t legacy_version;
