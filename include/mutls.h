@@ -226,6 +226,15 @@ int mutls_conn_set_session(mutls_conn *conn, mutls_session *session);
 void mutls_session_free(mutls_session *session);
 /* Bytes of early data the session allows (0: no 0-RTT). */
 uint32_t mutls_session_max_early_data(const mutls_session *session);
+/* What the session was made with: version, suite, server name ("" none),
+ * ALPN ("" none), when it was issued (the client's clock, Unix time) and
+ * for how long the server lets it be resumed (seconds). */
+uint16_t mutls_session_version(const mutls_session *session);
+uint16_t mutls_session_cipher_suite(const mutls_session *session);
+const char *mutls_session_server_name(const mutls_session *session);
+const char *mutls_session_alpn(const mutls_session *session);
+int64_t mutls_session_issued(const mutls_session *session);
+uint32_t mutls_session_lifetime(const mutls_session *session);
 /* A versioned byte string holding the session, secrets included (keep it
  * private), with a SHA-256 check that import verifies; malloc'ed. */
 int mutls_session_export(const mutls_session *session, uint8_t **out, size_t *len);
@@ -301,7 +310,10 @@ int mutls_conn_early_data_status(const mutls_conn *conn);
  * attacker within the anti-replay limits); refuse requests that are not
  * safe to replay. */
 int mutls_conn_last_read_was_early(const mutls_conn *conn);
-/* Server: send one more NewSessionTicket (TLS 1.3). */
+/* Server: send one more NewSessionTicket (TLS 1.3). MUTLS_ERR_CONFIG, the
+ * connection going on, when no ticket can be made: no ticket key is valid
+ * now (a key file whose keys have all expired), or the session is too large
+ * for a ticket (a very large client chain). */
 int mutls_conn_send_ticket(mutls_conn *conn);
 /* Client, TLS 1.2 with False Start: 1 once application data may be
  * written although the handshake is not complete. */

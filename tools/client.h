@@ -19,6 +19,16 @@ struct cli_client_params {
     int out_fd;              /* where the server's data goes (stdout)    */
     int key_update;          /* send a KeyUpdate asking the peer's too   */
     struct cli_trace *trace; /* NULL: not traced                         */
+    /* Resumption (mutls client only; zero for a plain connection). */
+    mutls_session *session;  /* offer this session (--sess-in)           */
+    const char *sess_out;    /* save the newest session there at the end */
+    const uint8_t *early_data; /* --early-data: sent as 0-RTT early data
+                                  when the session allows, else after the
+                                  handshake; with get_path, before the
+                                  request, which is early data too      */
+    size_t early_len;
+    int early_requested;     /* --early-data given (early_len may be 0)  */
+    int false_start;         /* send the first data at False Start       */
 };
 
 /* Run the connection; returns an exit status (CLI_EXIT_*). The response

@@ -26,6 +26,61 @@
 
 /* ---- one connection ---------------------------------------------------- */
 
+/* A connection and the early data it brought. Accepted 0-RTT data is all
+ * in the connection once the handshake is complete (it precedes the
+ * client's Finished); it is read out then, to count it for the log line,
+ * and served from here before anything else. */
+struct sconn {
+    mutls_conn *conn;
+    uint8_t *pre;          /* read ahead: early data, then maybe more   */
+    size_t pre_len, pre_off;
+    size_t pre_early;      /* pre[0 .. pre_early) was early data        */
+    size_t req_bytes, req_early; /* --www: the request, and how much of
+                                    it arrived as early data            */
+};
+
+/* Read the early data out of the connection (no socket I/O). */
+static void read_ahead(struct sconn *sc)
+{
+    size_t cap = 0;
+
+    for (;;) {
+        if (sc->pre_len + 4096 > cap) {
+            uint8_t *nb = realloc(sc->pre, cap + 16384);
+            if (nb == NULL)
+                return; /* what is left stays in the connection */
+            sc->pre = nb;
+            cap += 16384;
+        }
+        int n = mutls_conn_read(sc->conn, sc->pre + sc->pre_len, cap - sc->pre_len);
+        if (n <= 0)
+            return; /* the same answer comes again to the next read */
+        sc->pre_len += (size_t)n;
+        if (!mutls_conn_last_read_was_early(sc->conn))
+            return; /* ordinary data: keep it, stop */
+        sc->pre_early = sc->pre_len;
+    }
+}
+
+/* mutls_io_read(), served from the read-ahead first; *early tells whether
+ * the bytes were early data. */
+static int sconn_read(struct sconn *sc, uint8_t *buf, size_t len, int *early)
+{
+    if (sc->pre_off < sc->pre_len) {
+        size_t end = sc->pre_off < sc->pre_early ? sc->pre_early : sc->pre_len;
+        size_t n = end - sc->pre_off < len ? end - sc->pre_off : len;
+        memcpy(buf, sc->pre + sc->pre_off, n);
+        *early = sc->pre_off < sc->pre_early;
+        sc->pre_off += n;
+        return (int)n;
+    }
+    *early = 0;
+    int n = mutls_io_read(sc->conn, buf, len);
+    if (n > 0 && mutls_conn_last_read_was_early(sc->conn))
+        *early = 1;
+    return n;
+}
+
 /* Why a call failed, in words. */
 static void explain(const mutls_conn *conn, int rc, char *why, size_t cap)
 {
@@ -46,20 +101,37 @@ static void log_error(const struct cli_serve_params *p, const mutls_conn *conn,
     fprintf(stderr, "%s: %s: %s\n", p->prog, p->peer, why);
 }
 
-static void log_handshake(const struct cli_serve_params *p,
-                          const mutls_conn *conn)
+/* ", resumed, early data accepted (37 bytes)"; "" for a full handshake
+ * without early data. */
+static void describe_resumption(const struct sconn *sc, char *out, size_t cap)
 {
-    char params[160];
-    const char *sni = mutls_conn_server_name(conn);
-    const char *alpn = mutls_conn_alpn(conn);
+    int st = mutls_conn_early_data_status(sc->conn);
 
-    cli_describe_params(conn, params, sizeof params);
-    fprintf(stderr, "%s: %s: %s sni=%s alpn=%s\n", p->prog, p->peer, params,
-            sni != NULL ? sni : "-", alpn != NULL ? alpn : "-");
+    snprintf(out, cap, "%s%s", mutls_conn_is_resumed(sc->conn) ? ", resumed" : "",
+             st == MUTLS_EARLY_DATA_REJECTED ? ", early data rejected" : "");
+    if (st == MUTLS_EARLY_DATA_ACCEPTED) {
+        size_t used = strlen(out);
+        snprintf(out + used, cap - used, ", early data accepted (%zu byte%s)", sc->pre_early,
+                 sc->pre_early == 1 ? "" : "s");
+    }
 }
 
-static int handshake(mutls_conn *conn, const struct cli_serve_params *p)
+static void log_handshake(const struct cli_serve_params *p,
+                          const struct sconn *sc)
 {
+    char params[160], res[96];
+    const char *sni = mutls_conn_server_name(sc->conn);
+    const char *alpn = mutls_conn_alpn(sc->conn);
+
+    cli_describe_params(sc->conn, params, sizeof params);
+    describe_resumption(sc, res, sizeof res);
+    fprintf(stderr, "%s: %s: %s sni=%s alpn=%s%s\n", p->prog, p->peer, params,
+            sni != NULL ? sni : "-", alpn != NULL ? alpn : "-", res);
+}
+
+static int handshake(struct sconn *sc, const struct cli_serve_params *p)
+{
+    mutls_conn *conn = sc->conn;
     char why[1024];
     int rc;
 
@@ -87,9 +159,13 @@ static int handshake(mutls_conn *conn, const struct cli_serve_params *p)
             fprintf(stderr, "%s: %s: post-handshake authentication not possible "
                     "(needs a TLS 1.3 client that offers it)\n", p->prog, p->peer);
     }
-    if (p->trace != NULL)
+    if (mutls_conn_early_data_status(conn) == MUTLS_EARLY_DATA_ACCEPTED)
+        read_ahead(sc);
+    if (p->trace != NULL) {
+        p->trace->early_received = (long)sc->pre_early;
         cli_trace_summary(p->trace, conn);
-    log_handshake(p, conn);
+    }
+    log_handshake(p, sc);
     return 0;
 }
 
@@ -106,10 +182,11 @@ static int headers_complete(const char *buf, size_t len)
     return 0;
 }
 
-static int read_request(mutls_conn *conn, const struct cli_serve_params *p)
+static int read_request(struct sconn *sc, const struct cli_serve_params *p)
 {
     char buf[REQUEST_MAX];
     size_t len = 0;
+    int early;
 
     while (!headers_complete(buf, len)) {
         int n;
@@ -118,18 +195,21 @@ static int read_request(mutls_conn *conn, const struct cli_serve_params *p)
                     p->prog, p->peer, REQUEST_MAX);
             return -1;
         }
-        n = mutls_io_read(conn, (uint8_t *)buf + len, sizeof buf - len);
+        n = sconn_read(sc, (uint8_t *)buf + len, sizeof buf - len, &early);
         if (n == 0) {
             fprintf(stderr, "%s: %s: closed before the end of the request\n",
                     p->prog, p->peer);
             return -1;
         }
         if (n < 0) {
-            log_error(p, conn, n);
+            log_error(p, sc->conn, n);
             return -1;
         }
         len += (size_t)n;
+        if (early)
+            sc->req_early += (size_t)n;
     }
+    sc->req_bytes = len;
     return 0;
 }
 
@@ -154,8 +234,18 @@ static void san_list(const mutls_peer *peer, char *out, size_t cap)
         snprintf(out, cap, "-");
 }
 
-static void status_body(const mutls_conn *conn, char *out, size_t cap)
+static const char *early_status_word(const mutls_conn *conn)
 {
+    switch (mutls_conn_early_data_status(conn)) {
+    case MUTLS_EARLY_DATA_ACCEPTED: return "accepted";
+    case MUTLS_EARLY_DATA_REJECTED: return "rejected";
+    default: return "none";
+    }
+}
+
+static void status_body(const struct sconn *sc, char *out, size_t cap)
+{
+    const mutls_conn *conn = sc->conn;
     char vbuf[8], sbuf[8], gbuf[8];
     uint16_t version = mutls_conn_version(conn);
     uint16_t suite = mutls_conn_cipher_suite(conn);
@@ -165,13 +255,18 @@ static void status_body(const mutls_conn *conn, char *out, size_t cap)
 
     snprintf(out, cap,
              "protocol: %s\ncipher: %s\ngroup: %s\nsni: %s\nalpn: %s\n"
-             "resumed: %s\nhrr: %s\nems: %s\netm: %s\n",
+             "resumed: %s\nearly_data: %s\n%s"
+             "hrr: %s\nems: %s\netm: %s\n",
              cli_name_or_hex(mutls_version_name(version), version, vbuf, sizeof vbuf),
              cli_name_or_hex(mutls_cipher_suite_name(suite), suite, sbuf, sizeof sbuf),
              group == 0 ? "-"
                         : cli_name_or_hex(mutls_group_name(group), group, gbuf, sizeof gbuf),
              sni != NULL ? sni : "-", alpn != NULL ? alpn : "-",
-             mutls_conn_is_resumed(conn) ? "yes" : "no",
+             mutls_conn_is_resumed(conn) ? "yes" : "no", early_status_word(conn),
+             /* What of the request can have been replayed. */
+             sc->req_early == 0             ? ""
+             : sc->req_early < sc->req_bytes ? "request_early: partly\n"
+                                             : "request_early: yes\n",
              mutls_conn_did_hrr(conn) ? "yes" : "no",
              /* extended master secret and encrypt-then-MAC are TLS 1.2's */
              version != MUTLS_TLS1_2 ? "-" : mutls_conn_ems(conn) ? "yes" : "no",
@@ -189,12 +284,13 @@ static void status_body(const mutls_conn *conn, char *out, size_t cap)
              peer && mutls_peer_verified(peer) ? "yes" : "no");
 }
 
-static int serve_www(mutls_conn *conn, const struct cli_serve_params *p)
+static int serve_www(struct sconn *sc, const struct cli_serve_params *p)
 {
+    mutls_conn *conn = sc->conn;
     char body[4096], page[4352];
     int n, rc;
 
-    if (read_request(conn, p) != 0)
+    if (read_request(sc, p) != 0)
         return -1;
     /* The client may send its request before answering a post-handshake
      * CertificateRequest: no page before the answer is in. */
@@ -202,7 +298,7 @@ static int serve_www(mutls_conn *conn, const struct cli_serve_params *p)
         log_error(p, conn, rc);
         return -1;
     }
-    status_body(conn, body, sizeof body);
+    status_body(sc, body, sizeof body);
     n = snprintf(page, sizeof page,
                  "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n"
                  "Content-Length: %zu\r\n\r\n%s", strlen(body), body);
@@ -239,12 +335,13 @@ static int pass_on(mutls_conn *conn, const struct cli_serve_params *p,
 }
 
 /* Echo (or print) until the client's close_notify, then answer it. */
-static int serve_stream(mutls_conn *conn, const struct cli_serve_params *p)
+static int serve_stream(struct sconn *sc, const struct cli_serve_params *p)
 {
+    mutls_conn *conn = sc->conn;
     uint8_t buf[IO_CHUNK];
-    int n, rc;
+    int n, rc, early;
 
-    while ((n = mutls_io_read(conn, buf, sizeof buf)) > 0) {
+    while ((n = sconn_read(sc, buf, sizeof buf, &early)) > 0) {
         if (pass_on(conn, p, buf, (size_t)n) != 0)
             return -1;
     }
@@ -256,7 +353,7 @@ static int serve_stream(mutls_conn *conn, const struct cli_serve_params *p)
     return 0;
 }
 
-static int serve(mutls_conn *conn, int fd, const struct cli_serve_params *p)
+static int serve(struct sconn *sc, int fd, const struct cli_serve_params *p)
 {
     int rc;
 
@@ -264,16 +361,16 @@ static int serve(mutls_conn *conn, int fd, const struct cli_serve_params *p)
         fprintf(stderr, "%s: %s: setsockopt: %s\n", p->prog, p->peer, strerror(errno));
         return -1;
     }
-    if (handshake(conn, p) != 0)
+    if (handshake(sc, p) != 0)
         return -1;
     if (p->mode == CLI_SERVE_WWW)
-        return serve_www(conn, p);
+        return serve_www(sc, p);
     rc = cli_set_timeouts(fd, 0);
     if (rc != 0) {
         fprintf(stderr, "%s: %s: setsockopt: %s\n", p->prog, p->peer, strerror(errno));
         return -1;
     }
-    return serve_stream(conn, p);
+    return serve_stream(sc, p);
 }
 
 int cli_serve_connection(mutls_config *cfg, int fd,
@@ -289,11 +386,15 @@ int cli_serve_connection(mutls_config *cfg, int fd,
     }
     if (p->trace != NULL)
         cli_trace_attach(p->trace, conn);
+    struct sconn sc = {.conn = conn};
     status = mutls_conn_set_fd(conn, fd);
     if (status != MUTLS_OK)
         log_error(p, conn, status);
     else
-        status = serve(conn, fd, p);
+        status = serve(&sc, fd, p);
+    if (sc.pre != NULL)
+        memset(sc.pre, 0, sc.pre_len);
+    free(sc.pre);
     mutls_conn_free(conn);
     cli_close_gracefully(fd, CLOSE_WAIT_MS);
     return status == 0 ? 0 : -1;
@@ -301,12 +402,14 @@ int cli_serve_connection(mutls_config *cfg, int fd,
 
 /* ---- the listening server ---------------------------------------------- */
 
-static volatile sig_atomic_t g_stop;
+static volatile sig_atomic_t g_stop, g_reload;
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    g_stop = 1;
+    if (sig == SIGHUP)
+        g_reload = 1;
+    else
+        g_stop = 1;
 }
 
 /* A connection handed to its thread; owns a configuration reference. */
@@ -363,7 +466,26 @@ struct server {
     int listen_fd;
     int done_pipe[2];
     unsigned long accepted, active, failed;
+    const char *ticket_key_file; /* reloaded on SIGHUP */
 };
+
+/* SIGHUP: load the ticket key file again. Connections keep running; a
+ * file that is refused leaves the keys in use as they were. */
+static void reload_ticket_keys(struct server *s)
+{
+    int rc;
+
+    g_reload = 0;
+    if (s->ticket_key_file == NULL)
+        return;
+    rc = mutls_config_load_ticket_keys(s->cfg, s->ticket_key_file);
+    if (rc == MUTLS_OK)
+        fprintf(stderr, "%s: reloaded ticket keys from %s\n", PROG, s->ticket_key_file);
+    else
+        fprintf(stderr, "%s: reloading ticket keys from %s failed, keeping the keys in use: "
+                "%s\n", PROG, s->ticket_key_file, mutls_config_error(s->cfg));
+    fflush(stderr);
+}
 
 /* Accept one connection and start its thread. 0 if one was started. */
 static int accept_one(struct server *s)
@@ -432,6 +554,8 @@ static int serve_loop(struct server *s, const sigset_t *wait_mask)
 {
     while (!g_stop && (accepting(s) || s->active > 0)) {
         fd_set rfds;
+        if (g_reload)
+            reload_ticket_keys(s);
         int maxfd = s->done_pipe[0];
         FD_ZERO(&rfds);
         FD_SET(s->done_pipe[0], &rfds);
@@ -458,9 +582,10 @@ static int serve_loop(struct server *s, const sigset_t *wait_mask)
     return s->failed > 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
-/* Block SIGINT and SIGTERM (connection threads inherit that) and catch
- * them; *wait_mask is the mask to wait with, where they are deliverable. */
-static int setup_signals(sigset_t *wait_mask)
+/* Block SIGINT and SIGTERM, and SIGHUP with a ticket key file to reload
+ * (connection threads inherit that), and catch them; *wait_mask is the
+ * mask to wait with, where they are deliverable. */
+static int setup_signals(sigset_t *wait_mask, int hup)
 {
     struct sigaction sa;
     sigset_t block;
@@ -468,14 +593,19 @@ static int setup_signals(sigset_t *wait_mask)
     sigemptyset(&block);
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
+    if (hup)
+        sigaddset(&block, SIGHUP);
     if (pthread_sigmask(SIG_BLOCK, &block, wait_mask) != 0)
         return -1;
     sigdelset(wait_mask, SIGINT);
     sigdelset(wait_mask, SIGTERM);
+    if (hup)
+        sigdelset(wait_mask, SIGHUP);
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0)
+    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0 ||
+        (hup && sigaction(SIGHUP, &sa, NULL) != 0))
         return -1;
     return 0;
 }
@@ -509,7 +639,7 @@ static int run_server(struct server *s, const char *listen_arg)
     sigset_t wait_mask;
     int status;
 
-    if (setup_signals(&wait_mask) != 0 || pipe(s->done_pipe) != 0) {
+    if (setup_signals(&wait_mask, s->ticket_key_file != NULL) != 0 || pipe(s->done_pipe) != 0) {
         fprintf(stderr, "%s: %s\n", PROG, strerror(errno));
         return CLI_EXIT_FAIL;
     }
@@ -556,6 +686,26 @@ void cli_server_usage(FILE *out)
           "  --post-handshake-auth\n"
           "                   TLS 1.3: ask for the client certificate after the\n"
           "                   handshake instead of during it\n"
+          "  --tickets N      TLS 1.3 session tickets sent after each handshake\n"
+          "                   (default 2, at most 16); TLS 1.2 clients get one\n"
+          "                   when N > 0\n"
+          "  --no-tickets     send no session tickets (same as --tickets 0)\n"
+          "  --ticket-lifetime SECONDS\n"
+          "                   how long a session may be resumed (default 7200,\n"
+          "                   at most 604800)\n"
+          "  --ticket-key-file FILE\n"
+          "                   seal tickets with the keys in FILE, shared with other\n"
+          "                   servers (format: docs/resumption.md; default: random\n"
+          "                   keys of this process); reloaded on SIGHUP\n"
+          "  --session-cache N\n"
+          "                   TLS 1.2 session IDs remembered (default 1024; 0: off)\n"
+          "  --early-data MAX_BYTES\n"
+          "                   accept up to MAX_BYTES of TLS 1.3 early data (0-RTT)\n"
+          "                   from resuming clients (default: refuse it); replays\n"
+          "                   of a ticket's early data are rejected\n"
+          "  --psk-ke         allow TLS 1.3 resumption without a new (EC)DHE\n"
+          "                   exchange for clients that offer only that (no\n"
+          "                   forward secrecy)\n"
           "  -h, --help       show this help\n"
           "\n"
           "Exit status: 0 when stopped by a signal or when all --count\n"
@@ -576,6 +726,9 @@ struct server_args {
     int n_crl;
     const char *verify_client;
     int no_ca_names, pha;
+    long tickets, session_cache, early_data, ticket_lifetime; /* -1: default */
+    const char *ticket_key_file;
+    int psk_ke;
 };
 
 static int take_repeat(const char *opt, const char *v, const char **list, int *n)
@@ -603,10 +756,55 @@ static int parse_count(const char *v, unsigned long *out)
     return 1;
 }
 
+/* A number in [min, max] for option opt. 1, or -1 after printing. */
+static int parse_number(const char *opt, const char *v, long min, long max, long *out)
+{
+    char *end;
+    long n;
+
+    errno = 0;
+    n = strtol(v, &end, 10);
+    if (v[0] < '0' || v[0] > '9' || *end != '\0' || errno != 0 || n < min || n > max) {
+        cli_usage_error(PROG, "%s: '%s' is not a number from %ld to %ld", opt, v, min, max);
+        return -1;
+    }
+    *out = n;
+    return 1;
+}
+
+static int parse_resumption_option(struct server_args *a, int argc, char **argv, int *i)
+{
+    const char *v;
+    int rc;
+
+    if ((rc = cli_arg_value(PROG, argc, argv, i, "--tickets", &v)) != 0)
+        return rc < 0 ? rc : parse_number("--tickets", v, 0, 16, &a->tickets);
+    if ((rc = cli_arg_value(PROG, argc, argv, i, "--ticket-lifetime", &v)) != 0)
+        return rc < 0 ? rc : parse_number("--ticket-lifetime", v, 1, 604800, &a->ticket_lifetime);
+    if ((rc = cli_arg_value(PROG, argc, argv, i, "--session-cache", &v)) != 0)
+        return rc < 0 ? rc : parse_number("--session-cache", v, 0, 10000000, &a->session_cache);
+    if ((rc = cli_arg_value(PROG, argc, argv, i, "--early-data", &v)) != 0)
+        return rc < 0 ? rc : parse_number("--early-data", v, 0, 0x7fffffffL, &a->early_data);
+    if ((rc = cli_arg_value(PROG, argc, argv, i, "--ticket-key-file", &a->ticket_key_file)) != 0)
+        return rc;
+    if (strcmp(argv[*i], "--no-tickets") == 0) {
+        a->tickets = 0;
+        return 1;
+    }
+    if (strcmp(argv[*i], "--psk-ke") == 0) {
+        a->psk_ke = 1;
+        return 1;
+    }
+    return 0;
+}
+
 static int parse_own_option(struct server_args *a, int argc, char **argv, int *i)
 {
     const char *v;
     int rc;
+
+    if ((rc = parse_resumption_option(a, argc, argv, i)) != 0)
+        return rc;
 
     if ((rc = cli_arg_value(PROG, argc, argv, i, "--listen", &a->listen)) != 0)
         return rc;
@@ -660,6 +858,15 @@ static int check_args(const struct server_args *a)
     }
     if (a->verify_client != NULL && strcmp(a->verify_client, "none") != 0 && a->n_client_ca == 0) {
         cli_usage_error(PROG, "--verify-client %s needs --client-ca FILE", a->verify_client);
+        return -1;
+    }
+    if (a->tickets == 0 && a->early_data > 0) {
+        cli_usage_error(PROG, "--early-data needs session tickets (not with --no-tickets or "
+                        "--tickets 0)");
+        return -1;
+    }
+    if (a->tickets == 0 && a->ticket_key_file != NULL) {
+        cli_usage_error(PROG, "--ticket-key-file has no use with --no-tickets or --tickets 0");
         return -1;
     }
     if ((a->n_crl > 0 || a->pha) && a->n_client_ca == 0) {
@@ -717,6 +924,41 @@ static int configure_client_auth(mutls_config *cfg, const struct server_args *a)
     return 0;
 }
 
+/* --tickets, --ticket-lifetime, --ticket-key-file, --session-cache,
+ * --early-data, --psk-ke. 0 or -1 (printed). */
+static int configure_resumption(mutls_config *cfg, const struct server_args *a)
+{
+    int rc = MUTLS_OK;
+    const char *what = "";
+
+    /* The lifetime first: it sizes the automatic ticket keys. */
+    if (a->ticket_lifetime > 0 &&
+        (rc = mutls_config_set_ticket_lifetime(cfg, (uint32_t)a->ticket_lifetime)) != MUTLS_OK)
+        what = "--ticket-lifetime";
+    else if (a->tickets >= 0 &&
+             (rc = mutls_config_set_tickets(cfg, (unsigned)a->tickets)) != MUTLS_OK)
+        what = "--tickets";
+    else if (a->session_cache >= 0 &&
+             (rc = mutls_config_set_session_cache(cfg, (size_t)a->session_cache,
+                                                  a->ticket_lifetime > 0
+                                                      ? (uint32_t)a->ticket_lifetime
+                                                      : 7200)) != MUTLS_OK)
+        what = "--session-cache";
+    else if (a->early_data > 0 &&
+             (rc = mutls_config_set_early_data(cfg, (uint32_t)a->early_data)) != MUTLS_OK)
+        what = "--early-data";
+    else if (a->ticket_key_file != NULL &&
+             (rc = mutls_config_load_ticket_keys(cfg, a->ticket_key_file)) != MUTLS_OK)
+        what = "--ticket-key-file";
+    if (rc != MUTLS_OK) {
+        fprintf(stderr, "%s: %s: %s\n", PROG, what, mutls_config_error(cfg));
+        return -1;
+    }
+    if (a->psk_ke)
+        mutls_config_set_psk_ke(cfg, 1);
+    return 0;
+}
+
 int cli_server_main(int argc, char **argv)
 {
     struct server_args a;
@@ -724,6 +966,7 @@ int cli_server_main(int argc, char **argv)
     int status;
 
     memset(&a, 0, sizeof a);
+    a.tickets = a.session_cache = a.early_data = a.ticket_lifetime = -1;
     cli_opts_init(&a.tls);
     if (parse_args(&a, argc, argv) != 0)
         return CLI_EXIT_USAGE;
@@ -739,11 +982,12 @@ int cli_server_main(int argc, char **argv)
     s.cfg = cli_opts_build(&a.tls, MUTLS_SERVER, PROG, &status);
     if (s.cfg == NULL)
         return status;
-    if (configure_client_auth(s.cfg, &a) != 0) {
+    if (configure_client_auth(s.cfg, &a) != 0 || configure_resumption(s.cfg, &a) != 0) {
         mutls_config_free(s.cfg);
         return CLI_EXIT_FAIL;
     }
     s.pha = a.pha;
+    s.ticket_key_file = a.ticket_key_file;
     status = run_server(&s, a.listen);
     mutls_config_free(s.cfg); /* running connections hold their own */
     return status;

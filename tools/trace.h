@@ -7,6 +7,14 @@
  *   [    1.52 ms]  client  <--------------------- ServerHello  server  version=...
  *   handshake complete: TLSv1.3 TLS_AES_128_GCM_SHA256 x25519, 1 round trip, 1.87 ms
  *
+ * Records that are not handshake messages but matter to the handshake
+ * (EarlyData, ApplicationData sent before the handshake is over) are
+ * arrows too; decisions a side takes on its own (FalseStart, and the
+ * server's PSK, Session and rejected EarlyData) are notes in parentheses
+ * on that side. The summary says whether the session was resumed, what
+ * became of early data, and, on the client, how many round trips passed
+ * before the first byte of application data could be sent.
+ *
  * The state is per connection: it is attached to the connection as its
  * user pointer, and the configuration's trace hook (cli_trace_hook) finds
  * it there, so one configuration serves any number of traced connections.
@@ -30,6 +38,14 @@ struct cli_trace {
     int finished_sent;    /* Finished messages seen, each direction  */
     int finished_received;
     double complete_ms;   /* when both Finished were seen, or < 0    */
+    unsigned data_round_trips; /* client: round trips when application
+                                  data could first be sent before the end
+                                  of the handshake (False Start)       */
+    int false_start;      /* client: False Start became possible      */
+    int false_start_data; /* client: data sent before the server's Finished */
+    unsigned long early_sent; /* client: bytes of early data sent     */
+    long early_received;  /* server: bytes of early data accepted (set by
+                             the caller before the summary; < 0 unknown) */
 };
 
 /* Prepare a trace. Times count from start, or, when start is NULL, from

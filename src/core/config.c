@@ -696,10 +696,11 @@ int mt_config_freeze(mutls_config *cfg)
                      (cfg->session_cache = mt_session_cache_new(cfg->cache_entries,
                                                                 cfg->cache_timeout)) == NULL)
                 ret = mt_fail(&cfg->err, MUTLS_ERR_INTERNAL, MT_NO_ALERT, "out of memory");
-            /* RFC 8446 section 8: remember 0-RTT tickets for the freshness
-             * window (10 s), bounded. */
+            /* RFC 8446 section 8: remember 0-RTT tickets for as long as the
+             * freshness check could accept a replay, bounded. */
             else if (cfg->early_data_max > 0 &&
-                     (cfg->antireplay = mt_antireplay_new(65536, 10)) == NULL)
+                     (cfg->antireplay = mt_antireplay_new(65536, MT_ANTIREPLAY_WINDOW_S)) ==
+                         NULL)
                 ret = mt_fail(&cfg->err, MUTLS_ERR_INTERNAL, MT_NO_ALERT, "out of memory");
         }
         if (ret == 0 && cfg->role == MUTLS_CLIENT && cfg->verify != MUTLS_VERIFY_NONE &&

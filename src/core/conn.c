@@ -237,8 +237,9 @@ static int process(mutls_conn *c)
             break;
         /* Early data sent with a ClientHello that got a HelloRetryRequest
          * arrives before any key: skip it too (RFC 8446 4.2.10). */
-        if (type == MT_CT_APPLICATION_DATA && c->state == MT_ST_S_WAIT_CH2 && c->early_skip >= n) {
-            c->early_skip -= n;
+        if (type == MT_CT_APPLICATION_DATA && c->state == MT_ST_S_WAIT_CH2 &&
+            c->early_skip >= mt_rec_skip_cost(n)) {
+            c->early_skip -= mt_rec_skip_cost(n);
             mt_rec_release(&c->rec);
             continue;
         }

@@ -48,6 +48,20 @@ int mt_accept_peer_chain(mutls_conn *c, const uint8_t *const *der, const size_t 
     ret = mt_verify_chain(server_cert ? cfg->trust : cfg->client_trust, der, der_len, n, &p,
                           server_cert ? "server" : "client", leaf, &c->err);
     mt_peer_set_verified(peer, ret == 0, ret == 0 ? "" : c->err.msg);
+    /* The verified chain goes with the sessions made from now on (tickets,
+     * cache entries, the client's session), so that a resumption restores
+     * this identity and the server can check it again. An unverified
+     * chain (verification off) is not kept: a resumed identity is marked
+     * verified. */
+    mt_buf_reset(&c->peer_chain);
+    for (size_t i = 0; ret == 0 && i < n; i++) {
+        mt_w_u24(&c->peer_chain, (uint32_t)der_len[i]);
+        mt_w_bytes(&c->peer_chain, der[i], der_len[i]);
+    }
+    if (ret == 0 && c->peer_chain.err) {
+        mt_buf_reset(&c->peer_chain);
+        ret = mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
+    }
     return ret;
 }
 

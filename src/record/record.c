@@ -385,7 +385,10 @@ int mt_rec_read(mt_record *r, uint8_t *type, uint8_t **data, size_t *len, mt_err
                        "record of unknown content type %u", hdr[0]);
     /* RFC 8446 5.1/5.2: 2^14 plaintext, 2^14 + 256 ciphertext; RFC 5246
      * 6.2.3: 2^14 + 2048 ciphertext. */
-    if (prot == MT_PROT_NONE || (prot == MT_PROT_TLS13 && hdr[0] != MT_CT_APPLICATION_DATA))
+    if (prot == MT_PROT_NONE && hdr[0] == MT_CT_APPLICATION_DATA && r->skip_budget > 0)
+        limit = MT_MAX_CIPHERTEXT13; /* rejected early data, before any key */
+    else if (prot == MT_PROT_NONE ||
+             (prot == MT_PROT_TLS13 && hdr[0] != MT_CT_APPLICATION_DATA))
         limit = MT_MAX_PLAINTEXT;
     else
         limit = prot == MT_PROT_TLS13 ? MT_MAX_CIPHERTEXT13 : MT_MAX_CIPHERTEXT12;
@@ -435,8 +438,8 @@ int mt_rec_read(mt_record *r, uint8_t *type, uint8_t **data, size_t *len, mt_err
     if (mt_aead_open(r->rd.aead, nonce, hdr, MT_RECORD_HEADER, body, n, body) != 0) {
         /* Early data the server did not accept: skip it, up to what it
          * could amount to (RFC 8446 4.2.10). */
-        if (r->skip_budget >= n) {
-            r->skip_budget -= n;
+        if (r->skip_budget >= mt_rec_skip_cost(n)) {
+            r->skip_budget -= mt_rec_skip_cost(n);
             return 2;
         }
         return bad_mac(e);

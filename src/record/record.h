@@ -65,6 +65,15 @@ typedef struct mt_record {
                                   data that may be skipped (RFC 8446 4.2.10) */
 } mt_record;
 
+/* What a skipped record of rejected early data, n bytes protected, takes
+ * from the skip budget: its content bytes at most (max_early_data_size
+ * counts the payload, not the AEAD tag and the content type byte, RFC 8446
+ * 4.6.1), and at least 1. */
+static inline size_t mt_rec_skip_cost(size_t n)
+{
+    return n > MT_AEAD_TAG_LEN + 1 ? n - (MT_AEAD_TAG_LEN + 1) : 1;
+}
+
 void mt_record_init(mt_record *r);
 void mt_record_free(mt_record *r);
 

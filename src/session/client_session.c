@@ -56,6 +56,13 @@ uint32_t mutls_session_max_early_data(const mutls_session *s)
     return s != NULL && s->st.version == MUTLS_TLS1_3 ? s->st.max_early_data : 0;
 }
 
+uint16_t mutls_session_version(const mutls_session *s) { return s ? s->st.version : 0; }
+uint16_t mutls_session_cipher_suite(const mutls_session *s) { return s ? s->st.suite : 0; }
+const char *mutls_session_server_name(const mutls_session *s) { return s ? s->st.sni : NULL; }
+const char *mutls_session_alpn(const mutls_session *s) { return s ? s->st.alpn : NULL; }
+int64_t mutls_session_issued(const mutls_session *s) { return s ? s->st.issued : 0; }
+uint32_t mutls_session_lifetime(const mutls_session *s) { return s ? s->st.lifetime : 0; }
+
 int mutls_session_export(const mutls_session *s, uint8_t **out, size_t *len)
 {
     mt_buf b, st;

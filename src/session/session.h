@@ -93,9 +93,20 @@ size_t mt_session_cache_count(mt_session_cache *c);
 
 /* ---- anti-replay for 0-RTT (RFC 8446 section 8) ------------------------- */
 
+/* 0-RTT freshness (RFC 8446 8.3): the client's idea of the ticket's age
+ * (from the obfuscated age) and the server's may differ by at most this
+ * much: 10 s, plus 1 s for the one-second resolution of the clocks. */
+#define MT_EARLY_AGE_TOLERANCE_MS 11000
+/* How long a ticket used for 0-RTT is remembered: a ClientHello first
+ * accepted with the client's age up to the tolerance ahead of the server's
+ * passes the freshness check again, replayed, until it is up to the
+ * tolerance behind, i.e. for twice the tolerance. */
+#define MT_ANTIREPLAY_WINDOW_S (2 * MT_EARLY_AGE_TOLERANCE_MS / 1000)
+
 /* A single-use record of the tickets used for early data, for as long as
- * the freshness window makes them acceptable; bounded (when full, early
- * data is refused rather than an entry dropped). */
+ * the freshness window makes them acceptable (MT_ANTIREPLAY_WINDOW_S);
+ * bounded (when full, early data is refused rather than an entry
+ * dropped). */
 typedef struct mt_antireplay mt_antireplay;
 mt_antireplay *mt_antireplay_new(size_t max_entries, uint32_t window_seconds);
 void mt_antireplay_free(mt_antireplay *a);

@@ -94,9 +94,12 @@ int mt_tls12_client_server_hello(mutls_conn *c, const mt_server_hello *sh, const
                                 "server resumed without the extended master secret");
         memcpy(hs->master, rs->st.secret, 48);
         /* Keep the way back unless the server sends a new ticket. */
-        if (mt_w_bytes(&hs->ticket12, rs->ticket, rs->ticket_len) != 0 ||
-            mt_restore_peer(c, &rs->st) != 0)
+        if (mt_w_bytes(&hs->ticket12, rs->ticket, rs->ticket_len) != 0)
             return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
+        if (mt_restore_peer(c, &rs->st) != 0)
+            return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR,
+                                "the session's server certificate chain could not be restored "
+                                "(out of memory, or a corrupted session)");
         if (rs->ticket_len == 0) {
             memcpy(hs->session_id12, rs->session_id, rs->session_id_len);
             hs->session_id12_len = rs->session_id_len;

@@ -205,7 +205,9 @@ static int handle_server_hello(mutls_conn *c, mt_reader *body, const uint8_t *ms
             return ret;
     }
     if (resumed && mt_restore_peer(c, &c->resume->st) != 0)
-        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR,
+                            "the session's server certificate chain could not be restored "
+                            "(out of memory, or a corrupted session)");
     c->state = MT_ST_C_WAIT_EE;
     return 0;
 }

@@ -57,7 +57,11 @@ int mt_send_client_hello(mutls_conn *c)
          * Resuming TLS 1.2 sends the session's ID, or for a ticket a fresh
          * one that the server echoes when it resumes (RFC 5077 3.4). */
         const mutls_session *rs = c->resume;
-        int resume12 = rs != NULL && rs->st.version == MUTLS_TLS1_2 && cfg->min_version <= MUTLS_TLS1_2;
+        int64_t now = mt_config_now(cfg);
+        /* Only for the same server name, and only while fresh. */
+        int resume12 = rs != NULL && rs->st.version == MUTLS_TLS1_2 && cfg->min_version <= MUTLS_TLS1_2 &&
+                       strcmp(rs->st.sni, c->server_name ? c->server_name : "") == 0 &&
+                       now >= rs->st.issued && now - rs->st.issued < (int64_t)rs->st.lifetime;
         hs->session_id_len = cfg->middlebox_compat || (resume12 && rs->ticket_len > 0) ? 32 : 0;
         if (hs->session_id_len && mt_random(&cfg->rng, hs->session_id, 32) != 0)
             return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "no randomness");
@@ -132,7 +136,8 @@ int mt_send_client_hello(mutls_conn *c)
         OFFER(c, MT_EXT_RENEGOTIATION_INFO);
         /* RFC 5077: ask for a ticket, or present ours. */
         const mutls_session *rs = c->resume;
-        int t12 = rs != NULL && rs->st.version == MUTLS_TLS1_2 && rs->ticket_len > 0;
+        int t12 = rs != NULL && rs->st.version == MUTLS_TLS1_2 && rs->ticket_len > 0 &&
+                  hs->session_id12_len > 0;
         mt_ext_write_session_ticket(b, t12 ? rs->ticket : NULL, t12 ? rs->ticket_len : 0);
         OFFER(c, MT_EXT_SESSION_TICKET);
     }

@@ -150,6 +150,8 @@ int mt_client_fill_binder(mutls_conn *c) MT_MUST;
 int mt_client_send_early_data(mutls_conn *c) MT_MUST;
 int mt_restore_peer(mutls_conn *c, const mt_session_state *st) MT_MUST;
 int mt_server_seal_session(mutls_conn *c, const mt_session_state *st, mt_buf *ticket) MT_MUST;
+/* 0: sent; 1: not sent, the session could not be sealed or is too large
+ * for a ticket (the connection goes on); or the connection's error. */
 int mt_server_send_ticket(mutls_conn *c) MT_MUST;
 int mt_server_open_ticket(mutls_conn *c, const uint8_t *ticket, size_t len,
                           mt_session_state *st) MT_MUST;
@@ -157,6 +159,7 @@ int mt_server_session_still_good(mutls_conn *c, const mt_session_state *st, cons
 int mt_server_choose_psk(mutls_conn *c, const mt_client_hello *ch, const uint8_t *msg,
                          size_t len) MT_MUST;
 int mt_server_accept_early_data(mutls_conn *c, const mt_client_hello *ch) MT_MUST;
+size_t mt_server_early_skip_budget(const mutls_conn *c);
 int mt_server_install_early_key(mutls_conn *c, const uint8_t *ch_hash) MT_MUST;
 
 int mt_send_key_update(mutls_conn *c, int request_peer) MT_MUST;

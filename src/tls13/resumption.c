@@ -11,9 +11,6 @@
 #include "core/peer.h"
 #include "tls13/handshake.h"
 
-/* Freshness window for the ticket age in 0-RTT (RFC 8446 section 8.3). */
-#define AGE_WINDOW_MS 10000
-
 /* ---- the binder -------------------------------------------------------- */
 
 /* binder = HMAC(finished_key(Derive-Secret(early, "res binder", "")),
@@ -45,7 +42,10 @@ int mt_client_psk_usable(const mutls_conn *c)
     if (s == NULL || s->st.version != MUTLS_TLS1_3 || s->ticket_len == 0 ||
         c->cfg->max_version < MUTLS_TLS1_3)
         return 0;
-    /* RFC 8446 4.6.1: not past its lifetime (by our clock). */
+    /* RFC 8446 4.6.1: only for the server name it was made with, and not
+     * past its lifetime (by our clock). */
+    if (strcmp(s->st.sni, c->server_name ? c->server_name : "") != 0)
+        return 0;
     int64_t now = mt_config_now(c->cfg);
     if (now < s->st.issued || now - s->st.issued >= (int64_t)s->st.lifetime)
         return 0;
@@ -278,9 +278,13 @@ int mt_server_send_ticket(mutls_conn *c)
     ret = mt_server_seal_session(c, &st, &ticket);
     mt_wipe(st.secret, sizeof(st.secret));
     if (ret != 0) {
+        /* Tickets are optional (RFC 8446 4.6.1): without one (no ticket
+         * key valid now, or a state too large to seal) the connection goes
+         * on and the client will do a full handshake next time. */
         mt_buf_free(&ticket);
-        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR,
-                            "could not seal a session ticket");
+        mt_trace(c, 1, 0, "NewSessionTicket",
+                 "not sent: the session could not be sealed (no ticket key valid now?)");
+        return 1;
     }
     /* A ticket is at most 2^16-1 bytes (RFC 8446 4.6.1): a session with a
      * very large client chain is simply not resumable. */
@@ -288,7 +292,7 @@ int mt_server_send_ticket(mutls_conn *c)
         mt_buf_free(&ticket);
         mt_trace(c, 1, MT_HS_NEW_SESSION_TICKET, "NewSessionTicket",
                  "not sent: the session (client chain) is too large for a ticket");
-        return 0;
+        return 1;
     }
     size_t len_off = mt_msg_begin(c, MT_HS_NEW_SESSION_TICKET);
     mt_buf *b = &c->scratch;
@@ -318,7 +322,8 @@ int mutls_conn_send_ticket(mutls_conn *c)
         return MUTLS_ERR_INVALID_ARGUMENT;
     if (c->err.code != MUTLS_OK)
         return c->err.code;
-    return mt_server_send_ticket(c);
+    int ret = mt_server_send_ticket(c);
+    return ret > 0 ? MUTLS_ERR_CONFIG : ret;
 }
 
 /* Open a ticket into a session state; -1 for anything that cannot be
@@ -452,6 +457,19 @@ int mt_server_choose_psk(mutls_conn *c, const mt_client_hello *ch, const uint8_t
     return 0;
 }
 
+/* How much rejected early data the server skips: as much as this server
+ * allows, or the resumed ticket allowed when it was issued (the
+ * configuration may have changed since, or another server sharing the
+ * ticket keys issued it), and at least one full record. */
+size_t mt_server_early_skip_budget(const mutls_conn *c)
+{
+    size_t b = c->cfg->early_data_max > MT_MAX_PLAINTEXT ? c->cfg->early_data_max
+                                                         : MT_MAX_PLAINTEXT;
+    if (c->hs != NULL && c->hs->psk_selected >= 0 && c->hs->psk.max_early_data > b)
+        b = c->hs->psk.max_early_data;
+    return b;
+}
+
 /* Early data: accepted only for the first identity of a first ClientHello,
  * when enabled here and by the ticket, with the same suite and ALPN, a
  * fresh ticket age, and a ticket never used for 0-RTT before. */
@@ -482,7 +500,7 @@ int mt_server_accept_early_data(mutls_conn *c, const mt_client_hello *ch)
         int64_t server_age = (mt_config_now(c->cfg) - hs->psk.issued) * 1000;
         int64_t skew = client_age - server_age;
         uint8_t h[32];
-        if (skew > AGE_WINDOW_MS + 1000 || skew < -AGE_WINDOW_MS - 1000)
+        if (skew > MT_EARLY_AGE_TOLERANCE_MS || skew < -MT_EARLY_AGE_TOLERANCE_MS)
             why = "the ticket age is outside the freshness window";
         else if (mt_sha256(ch->ext.psk[0].identity, ch->ext.psk[0].len, h) != 0 ||
                  !mt_antireplay_first_use(c->cfg->antireplay, h, mt_config_now(c->cfg)))
@@ -492,7 +510,7 @@ int mt_server_accept_early_data(mutls_conn *c, const mt_client_hello *ch)
         c->early_status = MUTLS_EARLY_DATA_REJECTED;
         /* RFC 8446 4.2.10: skip the records we cannot read, up to the
          * amount early data could take. */
-        c->early_skip = c->cfg->early_data_max > 16384 ? c->cfg->early_data_max : 16384;
+        c->early_skip = mt_server_early_skip_budget(c);
         snprintf(detail, sizeof(detail), "early data rejected: %s", why);
         mt_trace(c, 0, 0, "EarlyData", detail);
         return 0;

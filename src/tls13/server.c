@@ -440,7 +440,7 @@ static int handle_client_hello(mutls_conn *c, mt_reader *body, const uint8_t *ms
         /* Early data cannot follow a HelloRetryRequest: skip it. */
         if (hs->early_offered) {
             c->early_status = MUTLS_EARLY_DATA_REJECTED;
-            c->early_skip = c->cfg->early_data_max > 16384 ? c->cfg->early_data_max : 16384;
+            c->early_skip = mt_server_early_skip_budget(c);
             mt_trace(c, 0, 0, "EarlyData", "early data rejected: a HelloRetryRequest was needed");
         }
         return send_hello_retry_request(c, msg, len, hrr_group);
@@ -469,9 +469,12 @@ static int handle_finished(mutls_conn *c, mt_reader *body, const uint8_t *msg, s
     c->state = MT_ST_CONNECTED;
     mt_hs_free(c);
     /* RFC 8446 4.6.1: tickets for later resumption. */
-    for (unsigned i = 0; c->cfg->ticket_keys != NULL && i < c->cfg->tickets; i++)
-        if ((ret = mt_server_send_ticket(c)) != 0)
+    for (unsigned i = 0; c->cfg->ticket_keys != NULL && i < c->cfg->tickets; i++) {
+        if ((ret = mt_server_send_ticket(c)) < 0)
             return ret;
+        if (ret > 0) /* not sent: the others would not be either */
+            break;
+    }
     return 0;
 }
 
