@@ -179,6 +179,7 @@ typedef struct mt_handshake {
     uint8_t session_id12[32]; /* TLS 1.2: the session ID in use */
     size_t session_id12_len;
     mt_buf ticket12;        /* TLS 1.2 client: ticket received */
+    uint32_t ticket12_hint; /* its lifetime hint (0: none given) */
 } mt_handshake;
 
 struct mutls_conn {

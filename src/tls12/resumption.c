@@ -122,6 +122,7 @@ int mt_tls12_handle_new_session_ticket(mutls_conn *c, mt_reader *body, const uin
     if (mt_r_u32(body, &hint) != 0 || mt_r_vec(body, 2, 0, 0xffff, &t) != 0 || mt_r_done(body) != 0)
         return MT_DECODE_ERROR(c, "NewSessionTicket");
     mt_buf_reset(&c->hs->ticket12);
+    c->hs->ticket12_hint = hint;
     if (mt_w_bytes(&c->hs->ticket12, t.p, t.len) != 0 || mt_transcript_add(c, msg, len) != 0)
         return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
     snprintf(detail, sizeof(detail), "lifetime hint %u s, %zu-byte ticket", hint, t.len);
@@ -156,6 +157,11 @@ void mt_tls12_client_remember_session(mutls_conn *c)
     if (!c->ems || (hs->session_id12_len == 0 && hs->ticket12.len == 0))
         return;
     state_of(c, &st);
+    /* RFC 5077 3.3: the server's hint, when it gives one, bounds how long
+     * the client offers the ticket (never beyond seven days). */
+    if (hs->ticket12.len > 0 && hs->ticket12_hint > 0)
+        st.lifetime = hs->ticket12_hint < MT_MAX_TICKET_LIFETIME ? hs->ticket12_hint
+                                                                 : MT_MAX_TICKET_LIFETIME;
     mutls_session *s = mt_session_new(&st, hs->ticket12.data, hs->ticket12.len, hs->session_id12,
                                       hs->ticket12.len > 0 ? 0 : hs->session_id12_len);
     mt_wipe(st.secret, sizeof(st.secret));
