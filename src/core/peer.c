@@ -71,7 +71,7 @@ int mt_server_take_client_chain(mutls_conn *c, const uint8_t *const *der, const 
     char detail[700];
     int ret;
     if (n == 0) {
-        mt_trace(c, 0, MT_HS_CERTIFICATE, "Certificate", "empty (the client has no certificate)");
+        mt_trace(c, 0, MT_HS_CERTIFICATE, "Certificate", "empty (no client certificate)");
         return mt_no_client_certificate(c);
     }
     mt_x509_free(c->hs->peer_leaf);
@@ -121,6 +121,7 @@ void mt_choose_client_chain(mutls_conn *c, const uint16_t *sigs, size_t n_sigs,
             wrong_ca++;
             continue;
         }
+
         for (size_t j = 0; j < cfg->n_sigs && *chain == NULL; j++) {
             const mt_sig_scheme *s = mt_sig_scheme_find(cfg->sigs[j]);
             if (s == NULL || !listed(sigs, n_sigs, s->code))
@@ -147,8 +148,14 @@ void mt_choose_client_chain(mutls_conn *c, const uint16_t *sigs, size_t n_sigs,
                  "issued by a CA the server accepts, %d without a signature scheme it accepts): "
                  "sending an empty Certificate", cfg->n_chains, wrong_ca, wrong_sig);
     size_t wl = strlen(why);
+    /* Sent as configured (as other stacks do), but say what will happen. */
+    if (*chain != NULL && !mt_x509_usable_for_client((*chain)->leaf)) {
+        snprintf(why + wl, sizeof(why) - wl, "; warning: its extended key usage leaves out "
+                 "client authentication, so the server will likely refuse it");
+        wl = strlen(why);
+    }
     snprintf(why + wl, sizeof(why) - wl, "; server accepts certificates from: %s",
-             cas ? cas : "any CA (no names sent)");
+             cas ? cas : "(the server did not name its CAs)");
     mt_trace(c, 0, MT_HS_CERTIFICATE_REQUEST, "CertificateRequest", why);
 
     free(c->client_auth_note);

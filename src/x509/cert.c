@@ -253,3 +253,9 @@ int mt_x509_key_usage_allows(const mt_x509 *x, unsigned usage)
     /* X509_get_key_usage: all bits set when the extension is absent. */
     return x != NULL && (X509_get_key_usage(x->x) & usage) == usage;
 }
+
+int mt_x509_usable_for_client(const mt_x509 *x)
+{
+    /* X509_get_extended_key_usage: all bits set without the extension. */
+    return x != NULL && (X509_get_extended_key_usage(x->x) & XKU_SSL_CLIENT) != 0;
+}

@@ -78,6 +78,8 @@ char *mt_dn_list_text(const uint8_t *names, size_t len);
 #define MT_KU_DIGITAL_SIGNATURE 0x80
 #define MT_KU_KEY_ENCIPHERMENT 0x20
 int mt_x509_key_usage_allows(const mt_x509 *x, unsigned usage);
+/* 1 unless an extended key usage extension leaves out clientAuth. */
+int mt_x509_usable_for_client(const mt_x509 *x);
 
 /* The TLS SignatureScheme a certificate's signature uses (for
  * signature_algorithms_cert), or 0. A PSS signature maps to the rsae

@@ -602,7 +602,7 @@ static void test_choice(void)
             CHECK_CONTAINS(line, "none of the 1 configured client certificates fits");
             CHECK_CONTAINS(line, "1 not issued by a CA the server accepts");
             CHECK_CONTAINS(trace_line(&m->st, "<- Certificate:", line, sizeof(line)),
-                           "empty (the client has no certificate)");
+                           "empty (no client certificate)");
             CHECK(trace_count(&m->ct, "-> CertificateVerify") == 0);
             CHECK(mutls_conn_peer(m->p->s) == NULL);
             if (optional) {
