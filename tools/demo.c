@@ -2,7 +2,9 @@
  * mutls demo: mutual TLS in one process, over loopback. A throw-away CA,
  * a server certificate and a client certificate; a server that requires
  * client certificates from that CA; a client without a certificate (refused)
- * and a client with one (accepted, identified).
+ * and a client with one (accepted, identified); then the same client again,
+ * resuming its session, and once more with its request as 0-RTT early data,
+ * with the round trips each one costs.
  */
 #include <errno.h>
 #include <poll.h>
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "certgen.h"
@@ -19,6 +22,7 @@
 #include "net.h"
 #include "opts.h"
 #include "server.h"
+#include "session_file.h"
 #include "trace.h"
 
 #define PROG "mutls demo"
@@ -223,6 +227,9 @@ static void *server_thread(void *arg)
 /* One client connection to the demo server, and what both sides saw. */
 struct demo_conn {
     mutls_config *client_cfg;
+    mutls_session *session; /* offer it (resumption) */
+    const char *sess_out;   /* keep the new session there */
+    int early;              /* send the request as 0-RTT early data */
     struct demo_trace client, server;
     struct capture log;
     FILE *response;
@@ -230,7 +237,7 @@ struct demo_conn {
 };
 
 /* The client side: GET / from the server, the response kept in response. */
-static int run_client(mutls_config *cfg, const char *port, FILE *response,
+static int run_client(const struct demo_conn *c, const char *port, FILE *response,
                       struct demo_trace *dt)
 {
     char target[CLI_ADDR_MAX];
@@ -241,8 +248,9 @@ static int run_client(mutls_config *cfg, const char *port, FILE *response,
                                    .host = "127.0.0.1", .port = port,
                                    .servername = "localhost", .get_path = "/",
                                    .out_fd = fileno(response),
-                                   .trace = &dt->trace};
-    return cli_client_run(cfg, &p);
+                                   .trace = &dt->trace, .session = c->session,
+                                   .sess_out = c->sess_out, .early_requested = c->early};
+    return cli_client_run(c->client_cfg, &p);
 }
 
 /* Run the server thread and the client. 0 once both are over (whatever
@@ -275,7 +283,7 @@ static int run_conn(struct demo_conn *c, mutls_config *server_cfg, int listen_fd
     capture_begin(&c->log);
     rc = pthread_create(&tid, NULL, server_thread, &ds);
     if (rc == 0) {
-        c->client_status = run_client(c->client_cfg, port, c->response, &c->client);
+        c->client_status = run_client(c, port, c->response, &c->client);
         if (c->client_status != CLI_EXIT_OK && write(wake[1], "", 1) != 1)
             fprintf(stderr, "%s: cannot wake the server: %s\n", PROG, strerror(errno));
         rc = pthread_join(tid, NULL);
@@ -404,6 +412,7 @@ static int show_accepted(const struct demo_conn *c)
 /* ---- configurations --------------------------------------------------------- */
 
 struct demo {
+    const char *dir;
     const struct cli_demo_pki *pki;
     const struct cli_demo_client *alice;
     mutls_config *server_cfg, *anonymous_cfg, *alice_cfg;
@@ -431,6 +440,12 @@ static mutls_config *server_config(const struct cli_demo_pki *pki)
         return NULL;
     }
     mutls_config_set_verify(cfg, MUTLS_VERIFY_REQUIRE);
+    /* As --early-data 16384: resumed clients may send 0-RTT data. */
+    if (mutls_config_set_early_data(cfg, 16384) != MUTLS_OK) {
+        fprintf(stderr, "%s: %s\n", PROG, mutls_config_error(cfg));
+        mutls_config_free(cfg);
+        return NULL;
+    }
     mutls_config_set_trace(cfg, demo_trace_hook, NULL);
     return cfg;
 }
@@ -505,6 +520,99 @@ static int run_case(struct demo *d, mutls_config *client_cfg, int listen_fd, con
     return status;
 }
 
+/* The last line of a ladder: "handshake complete: ..., N round trips
+ * before the first byte of application data". */
+static const char *summary_line(const struct demo_trace *dt, char *out, size_t cap)
+{
+    const char *p = dt->text ? strstr(dt->text, "handshake complete: ") : NULL;
+    size_t n = 0;
+    if (p == NULL)
+        return "(no summary)";
+    while (p[n] != '\0' && p[n] != '\n' && n + 1 < cap)
+        n++;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return out;
+}
+
+/* Has the server's page this line ("resumed: yes")? */
+static int page_says(FILE *response, const char *line)
+{
+    char buf[512];
+    int found = 0;
+    rewind(response);
+    while (fgets(buf, sizeof buf, response) != NULL)
+        if (strncmp(buf, line, strlen(line)) == 0)
+            found = 1;
+    return found;
+}
+
+struct faster {
+    const char *title, *like;
+    int resumed, early; /* what the page must say */
+};
+
+/* Full handshake, resumption, 0-RTT: one connection each, the session of
+ * one offered by the next. */
+static int show_faster(struct demo *d, int listen_fd, const char *port, const char *dir)
+{
+    static const struct faster steps[3] = {
+        {"5a. Full handshake (certificates, signatures): keep the session",
+         "--cert client.pem --key client.key --get / --sess-out s", 0, 0},
+        {"5b. Resumed: no certificates sent or verified, the identity carried over",
+         "--cert client.pem --key client.key --get / --sess-in s --sess-out s", 1, 0},
+        {"5c. 0-RTT: the request goes out with the ClientHello",
+         "--cert client.pem --key client.key --get / --sess-in s --early-data /dev/null", 1, 1},
+    };
+    char sess[CLI_PATH_MAX + 32], line[512], err[512];
+    const char *summary[3] = {NULL, NULL, NULL};
+    char lines[3][512];
+    int status = CLI_EXIT_OK;
+
+    if ((size_t)snprintf(sess, sizeof sess, "%s/alice.session", dir) >= sizeof sess)
+        return unexpected("the temporary directory name is too long");
+    for (int i = 0; i < 3 && status == CLI_EXIT_OK; i++) {
+        struct demo_conn c;
+        memset(&c, 0, sizeof c);
+        c.client_cfg = d->alice_cfg;
+        c.sess_out = i < 2 ? sess : NULL;
+        c.early = steps[i].early;
+        heading(steps[i].title);
+        printf("Like: mutls client 127.0.0.1:%s --servername localhost --ca ca.pem \\\n"
+               "          %s --trace\n\n", port, steps[i].like);
+        if (i > 0 && (c.session = cli_session_load(sess, "localhost", (int64_t)time(NULL), NULL,
+                                                   err, sizeof err)) == NULL) {
+            fprintf(stderr, "%s: %s\n", PROG, err);
+            return CLI_EXIT_FAIL;
+        }
+        if (run_conn(&c, d->server_cfg, listen_fd, port) != 0)
+            status = CLI_EXIT_FAIL;
+        else {
+            printf("%s", c.client.text ? c.client.text : "");
+            snprintf(lines[i], sizeof lines[i], "%s", summary_line(&c.client, line, sizeof line));
+            summary[i] = lines[i];
+            if (c.client_status != CLI_EXIT_OK || c.server_status != CLI_EXIT_OK)
+                status = unexpected("the connection failed");
+            else if (page_says(c.response, "resumed: yes") != steps[i].resumed)
+                status = unexpected(steps[i].resumed ? "the session was not resumed"
+                                                     : "a first connection was resumed");
+            else if (steps[i].early && !page_says(c.response, "early_data: accepted"))
+                status = unexpected("the early data was not accepted");
+            else if (!page_says(c.response, "client_subject: CN=" CLIENT_CN))
+                status = unexpected("the server lost alice's identity");
+        }
+        mutls_session_free(c.session);
+        free_conn(&c);
+    }
+    unlink(sess);
+    if (status == CLI_EXIT_OK) {
+        heading("5d. What each mode costs before the first byte of the request");
+        for (int i = 0; i < 3; i++)
+            printf("%s\n  %s\n", i == 0 ? "full:" : i == 1 ? "resumed:" : "0-RTT:", summary[i]);
+    }
+    return status;
+}
+
 static int run_demo(struct demo *d)
 {
     char port[CLI_PORT_MAX], addr[CLI_ADDR_MAX];
@@ -536,6 +644,8 @@ static int run_demo(struct demo *d)
                "          --cert client.pem --key client.key --get / --trace\n\n", addr);
         status = run_case(d, d->alice_cfg, listen_fd, port, show_accepted);
     }
+    if (status == CLI_EXIT_OK)
+        status = show_faster(d, listen_fd, port, d->dir);
     close(listen_fd);
     return status;
 }
@@ -618,6 +728,7 @@ int cli_demo_main(int argc, char **argv)
         fprintf(stderr, "%s: %s\n", PROG, err);
     } else {
         print_pki(dir);
+        d.dir = dir;
         d.pki = &pki;
         d.alice = &alice;
         status = run_demo(&d);
