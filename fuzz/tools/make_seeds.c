@@ -20,6 +20,12 @@
  *   record/    wire records, sealed items, round-trip items
  *   x509/      every certificate of tests/certs as DER, and the chains
  *   wire/      vectors taken from the messages
+ *   session/   session exports, tickets and the states in them, ticket
+ *              key files, cache and anti-replay operation lists
+ * For resumption it resumes the sessions of full handshakes with the
+ * resumption configurations (TLS 1.3 with and without 0-RTT, TLS 1.2 by
+ * ticket and by session ID), as the targets' own resuming clients and
+ * primed servers do, so that the seeds resume there too.
  * Only files named seed-* are (re)written; regression inputs (regress-*)
  * are left alone. Run it again when the protocol or the targets' input
  * formats change.
@@ -113,8 +119,9 @@ static void clean_target(const char *target)
 /* ---- key log capture --------------------------------------------------- */
 
 typedef struct secrets {
-    uint8_t c_hs[MT_MAX_HASH], s_hs[MT_MAX_HASH], c_ap[MT_MAX_HASH], s_ap[MT_MAX_HASH];
-    int have;
+    uint8_t c_e[MT_MAX_HASH], c_hs[MT_MAX_HASH], s_hs[MT_MAX_HASH], c_ap[MT_MAX_HASH],
+        s_ap[MT_MAX_HASH];
+    int have, have_early;
 } secrets;
 
 static int hexval(int c)
@@ -138,6 +145,11 @@ static void keylog(void *ctx, const char *line)
         dst = s->c_ap;
     else if (label == 23 && strncmp(line, "SERVER_TRAFFIC_SECRET_0", label) == 0)
         dst = s->s_ap;
+    else if (label == 27 && strncmp(line, "CLIENT_EARLY_TRAFFIC_SECRET", label) == 0) {
+        dst = s->c_e;
+        s->have_early = 1;
+        s->have--; /* counted apart */
+    }
     if (dst == NULL)
         return;
     const char *h = sp2 + 1;
@@ -172,13 +184,16 @@ static void stream_free(stream *st)
     st->n = 0;
 }
 
-/* Split a log into records and decrypt them with the direction's secrets. */
-static void decrypt_stream(const mt_buf *log, const mt_suite *suite, const uint8_t *hs_secret,
-                           const uint8_t *ap_secret, stream *st)
+/* Split a log into records and decrypt them with the direction's secrets.
+ * early (a client's 0-RTT key, or NULL) protects the first records up to
+ * EndOfEarlyData, or up to the first that does not open with it (early
+ * data the server refused). */
+static void decrypt_stream(const mt_buf *log, const mt_suite *suite, const uint8_t *early,
+                           const uint8_t *hs_secret, const uint8_t *ap_secret, stream *st)
 {
     uint8_t secret[MT_MAX_HASH];
     size_t off = 0;
-    int epoch = 0;
+    int epoch = 0, in_early = 0;
     uint64_t seq = 0;
 
     st->n = 0;
@@ -195,7 +210,8 @@ static void decrypt_stream(const mt_buf *log, const mt_suite *suite, const uint8
         off += r->wire_len;
         if (h[0] == MT_CT_APPLICATION_DATA && epoch == 0) {
             epoch = 1;
-            memcpy(secret, hs_secret, sizeof(secret));
+            in_early = early != NULL;
+            memcpy(secret, in_early ? early : hs_secret, sizeof(secret));
             seq = 0;
         }
         r->epoch = h[0] == MT_CT_APPLICATION_DATA ? epoch : 0;
@@ -215,8 +231,18 @@ static void decrypt_stream(const mt_buf *log, const mt_suite *suite, const uint8
             for (int i = 0; i < 8; i++)
                 nonce[MT_AEAD_NONCE_LEN - 1 - i] ^= (uint8_t)(seq >> (8 * i));
             if (n < MT_AEAD_TAG_LEN + 1 ||
-                mt_aead_open(a, nonce, h, MT_RECORD_HEADER, h + MT_RECORD_HEADER, n, r->data) != 0)
-                fz_die("record %zu of a captured stream does not decrypt", st->n);
+                mt_aead_open(a, nonce, h, MT_RECORD_HEADER, h + MT_RECORD_HEADER, n, r->data) != 0) {
+                mt_aead_free(a);
+                if (!in_early)
+                    fz_die("record %zu of a captured stream does not decrypt", st->n);
+                /* refused early data ends here: the handshake key */
+                in_early = 0;
+                memcpy(secret, hs_secret, sizeof(secret));
+                seq = 0;
+                free(r->data);
+                off -= r->wire_len;
+                continue;
+            }
             mt_aead_free(a);
             seq++;
             r->len = n - MT_AEAD_TAG_LEN;
@@ -226,7 +252,11 @@ static void decrypt_stream(const mt_buf *log, const mt_suite *suite, const uint8
             /* Key changes after Finished (handshake -> application) and
              * after each KeyUpdate. */
             if (r->type == MT_CT_HANDSHAKE && r->len >= 4) {
-                if (r->data[0] == MT_HS_FINISHED && epoch == 1) {
+                if (r->data[0] == MT_HS_END_OF_EARLY_DATA && in_early) {
+                    in_early = 0;
+                    memcpy(secret, hs_secret, sizeof(secret));
+                    seq = 0;
+                } else if (r->data[0] == MT_HS_FINISHED && epoch == 1) {
                     epoch = 2;
                     memcpy(secret, ap_secret, sizeof(secret));
                     seq = 0;
@@ -282,6 +312,7 @@ typedef struct capture {
     const mt_suite *suite;
     int hrr;
     int replays; /* raw client stream takes a fresh server to "connected" */
+    int resumed, early; /* resumption captures: the server resumed; 0-RTT status */
 } capture;
 
 /* A client unlike the targets' variants, for the server target: only
@@ -368,8 +399,8 @@ static void run_capture(capture *cap)
     if (cap->version == MUTLS_TLS1_3) {
         if (sec.have < 4)
             fz_die("%s: no secrets", cap->name);
-        decrypt_stream(&cap->c_log, cap->suite, sec.c_hs, sec.c_ap, &cap->c_recs);
-        decrypt_stream(&cap->s_log, cap->suite, sec.s_hs, sec.s_ap, &cap->s_recs);
+        decrypt_stream(&cap->c_log, cap->suite, NULL, sec.c_hs, sec.c_ap, &cap->c_recs);
+        decrypt_stream(&cap->s_log, cap->suite, NULL, sec.s_hs, sec.s_ap, &cap->s_recs);
     } else {
         plaintext_records(&cap->c_log, &cap->c_recs);
         plaintext_records(&cap->s_log, &cap->s_recs);
@@ -437,14 +468,18 @@ static void make_script(const stream *st, mt_buf *b, int replace_cv)
         }
         if (t == MT_HS_CERTIFICATE && r->epoch >= 2)
             fz_script_op(b, FZ_OP_REQUEST_CLIENT_AUTH);
-        fz_script_record(b, r->type, r->data, r->len);
+        if (t == MT_HS_CLIENT_HELLO) /* with correct binders, however changed */
+            fz_script_record_binder(b, r->data, r->len);
+        else
+            fz_script_record(b, r->type, r->data, r->len);
     }
 }
 
-/* fuzz_server's configuration index for a server variant, or -1. */
-static int server_target_index(int sv)
+/* fuzz_server's control bits 4..6 for a server variant, or -1. */
+static int server_target_bits(int sv)
 {
-    return sv == 0 ? 0 : sv == 1 ? 1 : sv == 4 ? 2 : sv == 5 ? 3 : -1;
+    static const int bits[FZ_SERVER_VARIANTS] = {0x00, 0x20, -1, -1, 0x40, 0x60, 0x10, 0x30};
+    return sv >= 0 && sv < FZ_SERVER_VARIANTS ? bits[sv] : -1;
 }
 
 static unsigned n_server_api;
@@ -452,13 +487,13 @@ static unsigned n_server_api;
 static void seeds_server(const capture *cap)
 {
     char name[128];
-    int idx = server_target_index(cap->sv);
+    int bits = server_target_bits(cap->sv);
     /* with post-handshake authentication, the raw stream holds the
      * client's answer: have the server ask (bit 4) */
-    uint8_t ctl = (uint8_t)(idx << 5 | (cap->sv == 5 ? 0x10 : 0));
+    uint8_t ctl = (uint8_t)(bits | (cap->sv == 5 ? 0x10 : 0));
     mt_buf b;
 
-    if (idx < 0)
+    if (bits < 0)
         return; /* not one of fuzz_server's configurations */
     /* raw: whole, byte by byte, pseudo-random chunks + end of stream */
     name_of(name, sizeof(name), "raw", cap->name);
@@ -533,7 +568,7 @@ static void seeds_client(const capture *cap)
     if (cap->version != MUTLS_TLS1_3)
         return; /* TLS 1.2: byte streams only */
     if (cap->cv == 0) {
-        uint8_t c = ctl | 7 << 5;
+        uint8_t c = ctl | 3 << 5; /* pseudo-random chunks */
         name_of(name, sizeof(name), "raw-chunks", cap->name);
         write_seed2("client", name, &c, 1, cap->s_log.data, cap->s_log.len);
     }
@@ -1293,6 +1328,609 @@ static void seeds_client_edges(const capture *a, const capture *b)
     mt_buf_free(&sc);
 }
 
+/* ---- resumption, 0-RTT, False Start ---------------------------------------- */
+
+/* A resumed handshake (or an attempt): a client of ccfg named as client
+ * variant base offering sess, with 0-RTT data when early, against scfg;
+ * the way fz_resume_client_start and the targets start one. */
+static int run_resumed(capture *cap, mutls_config *ccfg, int base, mutls_session *sess, int early,
+                       mutls_config *scfg, secrets *sec, int other_server_random)
+{
+    mutls_conn *c, *s;
+    int ret = -1;
+
+    memset(sec, 0, sizeof(*sec));
+    mt_buf_init(&cap->c_log);
+    mt_buf_init(&cap->s_log);
+    cap->c_recs.n = cap->s_recs.n = 0;
+    fz_reset();
+    /* A server that declines a session ID must not draw the same random
+     * session ID as the one that made it (only a fixed random stream
+     * would). */
+    if (other_server_random)
+        fz_server_rng.counter = 1000;
+    if ((c = mutls_conn_new(ccfg)) == NULL || (s = mutls_conn_new(scfg)) == NULL)
+        fz_die("%s: mutls_conn_new", cap->name);
+    if (mutls_conn_set_server_name(c, fz_client_server_name(base)) != 0 ||
+        (sess != NULL && mutls_conn_set_session(c, sess) != 0) ||
+        (early && mutls_conn_write_early_data(c, fz_early_data, sizeof(fz_early_data) - 1) < 0))
+        fz_die("%s: client setup", cap->name);
+    (void)mutls_conn_handshake(c);
+    if (fz_run_pair(c, s, &cap->c_log, &cap->s_log) != 0) {
+        printf("  %-30s skipped: handshake failed: client: %s; server: %s\n", cap->name,
+               mutls_conn_error(c), mutls_conn_error(s));
+        goto Exit;
+    }
+    cap->ok = 1;
+    cap->version = mutls_conn_version(c);
+    cap->suite = mt_suite_find(mutls_conn_cipher_suite(c));
+    cap->hrr = mutls_conn_did_hrr(c);
+    cap->resumed = mutls_conn_is_resumed(s);
+    cap->early = mutls_conn_early_data_status(s);
+    if (cap->version == MUTLS_TLS1_3) {
+        if (sec->have < 4)
+            fz_die("%s: no secrets", cap->name);
+        decrypt_stream(&cap->c_log, cap->suite, sec->have_early ? sec->c_e : NULL, sec->c_hs,
+                       sec->c_ap, &cap->c_recs);
+        decrypt_stream(&cap->s_log, cap->suite, NULL, sec->s_hs, sec->s_ap, &cap->s_recs);
+    }
+    ret = 0;
+Exit:
+    mutls_conn_free(c);
+    mutls_conn_free(s);
+    return ret;
+}
+
+/* fuzz_server, raw mode, configuration 7: ask once connected. */
+static int asked;
+
+static void ask_once(mutls_conn *c)
+{
+    if (!asked && mutls_conn_handshake_done(c)) {
+        asked = 1;
+        (void)mutls_conn_request_client_auth(c);
+    }
+}
+
+/* Does the client stream take a server of scfg, as fuzz_server holds it
+ * (fresh state after each input), fed in chunks chunk (fz_feed_chunked),
+ * to connected and resumed? */
+static int replays_resumed(const capture *cap, mutls_config *scfg, unsigned chunk)
+{
+    mutls_conn *s;
+    int ok;
+    fz_server_fresh_state(scfg);
+    fz_reset();
+    asked = 0;
+    if ((s = mutls_conn_new(scfg)) == NULL)
+        fz_die("server");
+    fz_feed_chunked(s, cap->c_log.data, cap->c_log.len, chunk, cap->sv == 7 ? ask_once : NULL);
+    ok = mutls_conn_handshake_done(s) && mutls_conn_error_code(s) == MUTLS_OK &&
+         mutls_conn_is_resumed(s);
+    if (cap->early == MUTLS_EARLY_DATA_ACCEPTED &&
+        mutls_conn_early_data_status(s) != MUTLS_EARLY_DATA_ACCEPTED)
+        ok = 0;
+    fz_server_fresh_state(scfg);
+    mutls_conn_free(s);
+    return ok;
+}
+
+static const char *early_name(int status)
+{
+    return status == MUTLS_EARLY_DATA_ACCEPTED   ? ", 0-RTT accepted"
+           : status == MUTLS_EARLY_DATA_REJECTED ? ", 0-RTT refused"
+                                                 : "";
+}
+
+static void print_resumed(const capture *cap, const char *what)
+{
+    printf("  %-30s %s %s%s%s%s; client %zu bytes, server %zu bytes%s\n", cap->name,
+           mutls_version_name(cap->version), cap->suite ? cap->suite->name : "-",
+           cap->resumed ? " resumed" : " full handshake", cap->hrr ? " after HelloRetryRequest" : "",
+           early_name(cap->early), cap->c_log.len, cap->s_log.len, what);
+}
+
+/* An export, as is (fuzz_session selector 0) or without its check for the
+ * harness to append (selector 1). */
+static void seed_export(const char *name, const mutls_session *sess, int sealed)
+{
+    uint8_t *blob, sel = (uint8_t)sealed;
+    size_t len;
+    if (mutls_session_export(sess, &blob, &len) != MUTLS_OK)
+        fz_die("export %s", name);
+    write_seed2("session", name, &sel, 1, blob, sealed ? len - 32 : len);
+    free(blob);
+}
+
+/* The state inside a ticket (selector 2) and the ticket (selector 3). */
+static mt_ticket_keys *fixed_keys;
+
+/* Selector 8: the export (without its check) of a session whose ticket
+ * field holds the state its ticket seals, in the clear. */
+static void seed_export_state_ticket(const char *name, const mutls_session *sess)
+{
+    mt_buf plain;
+    mutls_session *copy;
+    uint8_t *blob, sel = 8;
+    size_t len;
+    mt_buf_init(&plain);
+    if (mt_ticket_open(fixed_keys, FZ_NOW, sess->ticket, sess->ticket_len, &plain) != 0 ||
+        (copy = mt_session_new(&sess->st, plain.data, plain.len, sess->session_id,
+                               sess->session_id_len)) == NULL ||
+        mutls_session_export(copy, &blob, &len) != MUTLS_OK)
+        fz_die("%s: the ticket does not open under the fixed keys", name);
+    write_seed2("session", name, &sel, 1, blob, len - 32);
+    free(blob);
+    mutls_session_free(copy);
+    mt_buf_free(&plain);
+}
+
+static void seed_ticket(const char *name, const uint8_t *ticket, size_t len)
+{
+    char n2[128];
+    uint8_t sel = 3;
+    mt_buf plain;
+    write_seed2("session", name, &sel, 1, ticket, len);
+    mt_buf_init(&plain);
+    if (mt_ticket_open(fixed_keys, FZ_NOW, ticket, len, &plain) != 0)
+        fz_die("%s: the ticket does not open under the fixed keys", name);
+    sel = 2;
+    snprintf(n2, sizeof(n2), "state-in-%s", name);
+    write_seed2("session", n2, &sel, 1, plain.data, plain.len);
+    mt_buf_free(&plain);
+}
+
+/* The first NewSessionTicket's ticket in a server's decrypted records. */
+static int nst_ticket(const stream *st, const uint8_t **t, size_t *len)
+{
+    for (size_t i = 0; i < st->n; i++) {
+        const rec *r = &st->r[i];
+        mt_reader rd, nonce, tk;
+        uint32_t u32;
+        if (r->type != MT_CT_HANDSHAKE || r->len < 4 || r->data[0] != MT_HS_NEW_SESSION_TICKET)
+            continue;
+        rd = mt_reader_init(r->data + 4, r->len - 4);
+        if (mt_r_u32(&rd, &u32) || mt_r_u32(&rd, &u32) || mt_r_vec(&rd, 1, 0, 255, &nonce) ||
+            mt_r_vec(&rd, 2, 1, 0xffff, &tk))
+            continue;
+        *t = tk.p;
+        *len = tk.len;
+        return 0;
+    }
+    return -1;
+}
+
+/* fuzz_server seeds from a resumed capture: the raw client stream and,
+ * for TLS 1.3, its records as a script (the ClientHello through
+ * RECORD_BINDER). */
+static void seeds_server_resumed(const capture *cap, int bytewise)
+{
+    char name[128];
+    uint8_t ctl = (uint8_t)server_target_bits(cap->sv), c1 = ctl | 1 | 8;
+    mt_buf b;
+
+    /* configuration 7 asks for a certificate once connected: feed byte by
+     * byte so that it asks before the client's answer arrives */
+    if (cap->sv == 7 && cap->cv >= 0)
+        ctl |= 1;
+    name_of(name, sizeof(name), "raw", cap->name);
+    write_seed2("server", name, &ctl, 1, cap->c_log.data, cap->c_log.len);
+    if (bytewise) {
+        name_of(name, sizeof(name), "raw-bytewise-eof", cap->name);
+        write_seed2("server", name, &c1, 1, cap->c_log.data, cap->c_log.len);
+    }
+    if (cap->version != MUTLS_TLS1_3 || cap->c_recs.n == 0)
+        return;
+    mt_buf_init(&b);
+    (void)mt_w_u8(&b, (uint8_t)(0x80 | ctl));
+    make_script(&cap->c_recs, &b, 0);
+    name_of(name, sizeof(name), "script", cap->name);
+    write_seed("server", name, b.data, b.len);
+    mt_buf_free(&b);
+}
+
+/* The ClientHello of a capture's client records, as a copy to edit. */
+static rec *client_hello_rec(capture *cap)
+{
+    for (size_t i = 0; i < cap->c_recs.n; i++) {
+        rec *r = &cap->c_recs.r[i];
+        if (r->type == MT_CT_HANDSHAKE && r->len >= 4 && r->data[0] == MT_HS_CLIENT_HELLO)
+            return r;
+    }
+    fz_die("%s: no ClientHello", cap->name);
+}
+
+/* The extension block of a ClientHello message (header included). */
+static int ch_exts(const uint8_t *msg, size_t len, mt_reader *ext)
+{
+    return len >= 4 && ext_block(MT_HS_CLIENT_HELLO, msg + 4, len - 4, ext);
+}
+
+/* psk_key_exchange_modes: psk_dhe_ke -> psk_ke only (same length). */
+static int ch_psk_ke_only(uint8_t *msg, size_t len)
+{
+    mt_reader ext, body;
+    uint16_t type;
+    if (!ch_exts(msg, len, &ext))
+        return -1;
+    while (mt_r_u16(&ext, &type) == 0 && mt_r_vec(&ext, 2, 0, 0xffff, &body) == 0)
+        if (type == MT_EXT_PSK_KEY_EXCHANGE_MODES && body.len == 2 && body.p[0] == 1) {
+            msg[body.p + 1 - msg] = 0; /* psk_ke */
+            return 0;
+        }
+    return -1;
+}
+
+/* The ClientHello with an unknown identity (a binder of zeros) before its
+ * own in pre_shared_key: the server resumes with the second, and refuses
+ * 0-RTT (only the first identity may carry it). */
+static int ch_two_identities(const uint8_t *msg, size_t len, mt_buf *out)
+{
+    static const uint8_t unknown[] = "no-such-ticket-no-such-ticket";
+    mt_reader ext, body, ids, binders, last;
+    const uint8_t *last_start = NULL;
+    uint16_t type = 0;
+    if (!ch_exts(msg, len, &ext))
+        return -1;
+    while (mt_r_left(&ext) > 0) {
+        last_start = ext.p + ext.off;
+        if (mt_r_u16(&ext, &type) != 0 || mt_r_vec(&ext, 2, 0, 0xffff, &last) != 0)
+            return -1;
+    }
+    if (type != MT_EXT_PRE_SHARED_KEY || mt_r_vec(&last, 2, 0, 0xffff, &ids) != 0 ||
+        mt_r_vec(&last, 2, 0, 0xffff, &binders) != 0 || binders.len < 1)
+        return -1;
+    (void)body;
+    size_t hlen = binders.p[0];
+    mt_buf e;
+    mt_buf_init(&e);
+    (void)mt_w_u16(&e, MT_EXT_PRE_SHARED_KEY);
+    size_t el = mt_w_open(&e, 2);
+    size_t il = mt_w_open(&e, 2);
+    (void)mt_w_u16(&e, sizeof(unknown) - 1);
+    (void)mt_w_bytes(&e, unknown, sizeof(unknown) - 1);
+    (void)mt_w_u32(&e, 0);
+    (void)mt_w_bytes(&e, ids.p, ids.len);
+    (void)mt_w_close(&e, il, 2);
+    size_t bl = mt_w_open(&e, 2);
+    (void)mt_w_u8(&e, (uint8_t)hlen);
+    for (size_t i = 0; i < hlen; i++)
+        (void)mt_w_u8(&e, 0);
+    (void)mt_w_bytes(&e, binders.p, binders.len);
+    (void)mt_w_close(&e, bl, 2);
+    (void)mt_w_close(&e, el, 2);
+    /* header and body up to the old pre_shared_key, the new one; then fix
+     * the message and extension-block lengths */
+    size_t head = (size_t)(last_start - msg), ext_len_off = (size_t)(ext.p - 2 - msg);
+    mt_buf_reset(out);
+    (void)mt_w_bytes(out, msg, head);
+    (void)mt_w_bytes(out, e.data, e.len);
+    mt_buf_free(&e);
+    if (out->err)
+        return -1;
+    size_t body_len = out->len - 4, exts_len = out->len - ext_len_off - 2;
+    out->data[1] = (uint8_t)(body_len >> 16);
+    out->data[2] = (uint8_t)(body_len >> 8);
+    out->data[3] = (uint8_t)body_len;
+    out->data[ext_len_off] = (uint8_t)(exts_len >> 8);
+    out->data[ext_len_off + 1] = (uint8_t)exts_len;
+    return 0;
+}
+
+/* A script of the capture's client records with the ClientHello replaced,
+ * up to a post-handshake client certificate. With early_raw, the 0-RTT records (data, EndOfEarlyData) go as they
+ * were sent, under the original early key: a server that refuses 0-RTT
+ * skips them. */
+static void server_script_with_hello(const capture *cap, const char *name, const uint8_t *ch,
+                                     size_t ch_len, int early_raw)
+{
+    uint8_t ctl = (uint8_t)(0x80 | server_target_bits(cap->sv));
+    mt_buf b;
+    mt_buf_init(&b);
+    (void)mt_w_u8(&b, ctl);
+    for (size_t i = 0; i < cap->c_recs.n; i++) {
+        const rec *r = &cap->c_recs.r[i];
+        uint8_t t = r->type == MT_CT_HANDSHAKE && r->len >= 4 ? r->data[0] : 0;
+        if (early_raw && r->epoch == 1 &&
+            (r->type == MT_CT_APPLICATION_DATA || t == MT_HS_END_OF_EARLY_DATA)) {
+            (void)mt_w_u8(&b, FZ_OP_RAW);
+            (void)mt_w_u16(&b, (uint16_t)r->wire_len);
+            (void)mt_w_bytes(&b, r->wire, r->wire_len);
+        } else if (t == MT_HS_CLIENT_HELLO) {
+            fz_script_record_binder(&b, ch, ch_len);
+        } else if (t == MT_HS_FINISHED) {
+            fz_script_op(&b, FZ_OP_FINISHED);
+        } else if (t == MT_HS_CERTIFICATE && r->epoch >= 2) {
+            break; /* the answer to a post-handshake request signed the
+                      original transcript: stop here */
+        } else {
+            fz_script_record(&b, r->type, r->data, r->len);
+        }
+    }
+    fz_script_op(&b, FZ_OP_SEND_TICKET);
+    write_seed("server", name, b.data, b.len);
+    mt_buf_free(&b);
+}
+
+static void client_mtls_resume(mutls_config *client)
+{
+    fz_check(client, mutls_config_set_groups(client, "secp256r1,x25519"), "groups");
+    fz_check(client, mutls_config_set_alpn(client, "h2"), "alpn");
+    client_ed25519_cert(client);
+}
+
+/* fuzz_server: both resumption configurations, each primed as the target
+ * primes it; tickets from full handshakes, then resumed handshakes. */
+static void seeds_server_resumption(void)
+{
+    static const struct {
+        const char *name;
+        int sv, cv; /* cv: fz_client_config variant, -1: the priming client */
+        void (*ctweak)(mutls_config *);
+        int early, kind; /* kind: 13 ticket, 12 TLS 1.2 ticket, 0 session ID */
+    } runs[] = {
+        {"res-s6-tls13", 6, 0, NULL, 0, 13},
+        {"res-s6-tls13-0rtt", 6, 0, NULL, 1, 13},
+        {"res-s6-tls12-ticket", 6, -1, NULL, 0, 12},
+        {"res-s6-tls12-session-id", 6, -1, NULL, 0, 0},
+        {"res-s7-mtls-0rtt", 7, 0, client_mtls_resume, 1, 13},
+        {"res-s7-hrr-0rtt-refused", 7, 0, NULL, 1, 13},
+        {"res-s7-tls12-session-id", 7, -1, NULL, 0, 0},
+    };
+    char name_buf[128];
+    printf("resumption (fuzz_server):\n");
+    for (int sv = 6; sv <= 7; sv++) {
+        mutls_config *scfg = fz_server_config(sv, NULL, NULL);
+        mutls_session *id_sess = NULL, *t12 = NULL;
+        mutls_conn_free(mutls_conn_new(scfg));
+        fz_server_prime(scfg, &id_sess, &t12);
+        if (sv == 6) { /* what fuzz_session's server holds */
+            seed_export("export-tls12-session-id", id_sess, 1);
+            seed_export("export-tls12-ticket", t12, 1);
+            seed_ticket("ticket-tls12", t12->ticket, t12->ticket_len);
+            seed_export_state_ticket("export-state-tls12-ticket", t12);
+        }
+        for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+            capture cap;
+            secrets sec;
+            mutls_config *ccfg;
+            mutls_session *sess;
+            if (runs[i].sv != sv)
+                continue;
+            memset(&cap, 0, sizeof(cap));
+            cap.name = runs[i].name;
+            cap.sv = sv;
+            cap.cv = runs[i].cv;
+            if (runs[i].cv < 0) {
+                ccfg = fz_prime_client_config(keylog, &sec);
+                sess = mt_session_up_ref(runs[i].kind == 12 ? t12 : id_sess);
+            } else {
+                ccfg = fz_client_config(runs[i].cv, 0, keylog, &sec);
+                if (runs[i].ctweak)
+                    runs[i].ctweak(ccfg);
+                /* the ticket: a full handshake with this server */
+                fz_reset();
+                mutls_conn *c = fz_client_start(ccfg, runs[i].cv), *s = mutls_conn_new(scfg);
+                if (fz_run_pair(c, s, NULL, NULL) != 0 || (sess = mutls_conn_get_session(c)) == NULL)
+                    fz_die("%s: no session", runs[i].name);
+                mutls_conn_free(c);
+                mutls_conn_free(s);
+                fz_server_fresh_state(scfg);
+            }
+            if (run_resumed(&cap, ccfg, runs[i].cv < 0 ? 0 : runs[i].cv, sess, runs[i].early, scfg,
+                            &sec, 0) == 0) {
+                cap.replays = replays_resumed(&cap, scfg, sv == 7 && runs[i].cv >= 0 ? 1 : 0);
+                print_resumed(&cap, cap.replays ? "; the client stream replays, resumed" : "");
+                if (!cap.resumed)
+                    fz_die("%s: did not resume", cap.name);
+                seeds_server_resumed(&cap, i == 1);
+                if (i == 0) {
+                    /* the same ticket to the server that requires a client
+                     * certificate (same ticket keys): no certificate in
+                     * the session, so a full handshake */
+                    uint8_t c4 = (uint8_t)server_target_bits(4);
+                    write_seed2("server", "raw-res-s6-ticket-to-mtls-required", &c4, 1,
+                                cap.c_log.data, cap.c_log.len);
+                }
+                if (i == 1 || i == 4) {
+                    /* the ClientHello with an unknown identity first */
+                    mt_buf two;
+                    mt_buf_init(&two);
+                    const rec *ch = client_hello_rec(&cap);
+                    if (ch_two_identities(ch->data, ch->len, &two) != 0)
+                        fz_die("%s: ClientHello edit", cap.name);
+                    name_of(name_buf, sizeof(name_buf), "script-two-identities", cap.name);
+                    server_script_with_hello(&cap, name_buf, two.data, two.len, 1);
+                    mt_buf_free(&two);
+                }
+                if (i == 4) {
+                    /* psk_ke only: resumed without (EC)DHE */
+                    rec *ch = client_hello_rec(&cap);
+                    if (ch_psk_ke_only(ch->data, ch->len) != 0)
+                        fz_die("%s: ClientHello edit", cap.name);
+                    name_of(name_buf, sizeof(name_buf), "script-psk-ke", cap.name);
+                    server_script_with_hello(&cap, name_buf, ch->data, ch->len, 0);
+                    /* and the state inside its ticket, which holds a client chain */
+                    const uint8_t *t;
+                    size_t tlen;
+                    if (nst_ticket(&cap.s_recs, &t, &tlen) == 0)
+                        seed_ticket("ticket-tls13-client-chain", t, tlen);
+                }
+                if (i == 1)
+                    seeds_ext(&cap);
+            }
+            capture_free(&cap);
+            mutls_session_free(sess);
+            mutls_config_free(ccfg);
+            fz_server_fresh_state(scfg);
+        }
+        mutls_session_free(id_sess);
+        mutls_session_free(t12);
+        mutls_config_free(scfg);
+    }
+}
+
+/* fuzz_client: each resumption variant, its session made as the target
+ * makes it; the resumed flight (raw, script, tamper) and a flight from a
+ * server that cannot resume it (other ticket keys, empty cache): a full
+ * handshake, 0-RTT refused, False Start. */
+static void seeds_client_resumption(void)
+{
+    printf("resumption (fuzz_client):\n");
+    for (int r = 0; r < FZ_RESUME_VARIANTS; r++) {
+        mutls_config *scfg = fz_server_config(6, NULL, NULL);
+        mutls_config *v1 = fz_resume_client_config(r, 1, NULL, NULL);
+        secrets sec;
+        mutls_config *v0 = fz_resume_client_config(r, 0, keylog, &sec);
+        mutls_session *made = fz_resume_make_session(r, v1, scfg, NULL), *sess;
+        uint8_t *blob;
+        size_t blen;
+        char name[128];
+        capture cap;
+        mt_buf b;
+
+        /* as fuzz_client: exported and imported */
+        if (mutls_session_export(made, &blob, &blen) != MUTLS_OK ||
+            (sess = mutls_session_import(blob, blen)) == NULL)
+            fz_die("variant %d: export/import", r);
+        free(blob);
+        snprintf(name, sizeof(name), "export-client-r%d", r);
+        seed_export(name, made, r != 3); /* r 3's ID is unknown to fuzz_session's server */
+        if (r == 0 || r == 2) {
+            snprintf(name, sizeof(name), "export-client-r%d-as-is", r);
+            seed_export(name, made, 0);
+        }
+        if (r == 0)
+            seed_ticket("ticket-tls13", made->ticket, made->ticket_len);
+        if (r == 1)
+            seed_export_state_ticket("export-state-client-r1", made);
+        mutls_session_free(made);
+
+        memset(&cap, 0, sizeof(cap));
+        snprintf(name, sizeof(name), "res-r%d", r);
+        cap.name = name;
+        if (run_resumed(&cap, v0, fz_resume_base(r), sess, r == 1, scfg, &sec, 0) != 0 || !cap.resumed)
+            fz_die("%s: the resumed handshake failed", name);
+        print_resumed(&cap, "");
+        uint8_t ctl = (uint8_t)(0x80 | r << 3);
+        write_seed2("client", name, &ctl, 1, cap.s_log.data, cap.s_log.len);
+        if (r == 0 || r == 2) {
+            uint8_t cv = ctl | 1 << 2 | 3 << 5; /* REQUIRE, pseudo-random chunks */
+            snprintf(name, sizeof(name), "res-r%d-verify-chunks", r);
+            write_seed2("client", name, &cv, 1, cap.s_log.data, cap.s_log.len);
+        }
+        /* tamper: none; the ServerHello's random; truncated */
+        {
+            static const uint8_t edits[3][4] = {{0, 0, 0, 0}, {0, 0, 20, 0x55}, {4, 0, 200, 0}};
+            for (int k = 0; k < 3; k++) {
+                uint8_t tctl = ctl | 1;
+                snprintf(name, sizeof(name), "tamper-r%d-%d", r, k);
+                write_seed2("client", name, &tctl, 1, edits[k], k == 0 ? 0 : 4);
+            }
+        }
+        if (cap.version == MUTLS_TLS1_3) {
+            /* the server's records as a script; the client writes after */
+            mt_buf_init(&b);
+            (void)mt_w_u8(&b, (uint8_t)(ctl | 2));
+            make_script(&cap.s_recs, &b, 1);
+            fz_script_op(&b, FZ_OP_WRITE);
+            (void)mt_w_u8(&b, 4);
+            (void)mt_w_bytes(&b, "ping", 4);
+            snprintf(name, sizeof(name), "script-res-r%d", r);
+            write_seed("client", name, b.data, b.len);
+            mt_buf_free(&b);
+        }
+        /* fuzz_server, configuration 6, takes the same client stream
+         * (except the session ID: its cache holds another session) */
+        if (r != 3) {
+            cap.sv = 6;
+            cap.replays = replays_resumed(&cap, scfg, 0);
+            if (!cap.replays)
+                printf("    (%s does not replay against fuzz_server)\n", cap.name);
+            else if (r == 2) {
+                uint8_t sctl = (uint8_t)server_target_bits(6);
+                write_seed2("server", "raw-res-r2-tls12-ticket", &sctl, 1, cap.c_log.data,
+                            cap.c_log.len);
+            }
+        }
+        capture_free(&cap);
+
+        /* a server that cannot resume: another ticket key, a fresh cache */
+        mutls_config *other = fz_server_config(6, NULL, NULL);
+        fz_load_ticket_keys(other, 1);
+        memset(&cap, 0, sizeof(cap));
+        snprintf(name, sizeof(name), "declined-r%d", r);
+        cap.name = name;
+        if (run_resumed(&cap, v0, fz_resume_base(r), sess, r == 1, other, &sec, 1) == 0 && !cap.resumed) {
+            print_resumed(&cap, "");
+            write_seed2("client", name, &ctl, 1, cap.s_log.data, cap.s_log.len);
+        } else {
+            fz_die("%s: expected a full handshake", name);
+        }
+        capture_free(&cap);
+        mutls_config_free(other);
+        mutls_session_free(sess);
+        mutls_config_free(v0);
+        mutls_config_free(v1);
+        mutls_config_free(scfg);
+    }
+}
+
+/* fuzz_session: key files, cache and anti-replay operations, a sealed
+ * state (the exports, tickets and states come from the handshakes). */
+static void seeds_session(void)
+{
+    static const char *const files[][2] = {
+        {"keys-fixed", NULL},
+        {"keys-two-comments",
+         "# two keys\n\n  6d75746c732d66757a7a2d6b65792d30 "
+         "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f 1767139200 1769817600 "
+         "# until February\n"
+         "\t6D75746C732D66757A7A2D6B65792D31\tF0E0D0C0B0A090807060504030201000F1E1D1C1B1A191817161514131211101\t1767225000\t1767225601\r\n"},
+        {"keys-expired-and-future",
+         "00000000000000000000000000000001 "
+         "1111111111111111111111111111111111111111111111111111111111111111 1000 2000\n"
+         "00000000000000000000000000000002 "
+         "2222222222222222222222222222222222222222222222222222222222222222 1767225601 1799999999\n"},
+        {"keys-duplicate-id",
+         "00000000000000000000000000000001 "
+         "1111111111111111111111111111111111111111111111111111111111111111 1 9999999999\n"
+         "00000000000000000000000000000001 "
+         "2222222222222222222222222222222222222222222222222222222222222222 1 9999999999\n"},
+        {"keys-short-fields", "0011 2233 1 2\n"},
+        {"keys-bad-times",
+         "00000000000000000000000000000001 "
+         "1111111111111111111111111111111111111111111111111111111111111111 99999999999999999999 5\n"},
+        {"keys-extra-field",
+         "00000000000000000000000000000001 "
+         "1111111111111111111111111111111111111111111111111111111111111111 1 9999999999 extra\n"},
+    };
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        const char *text = files[i][1] ? files[i][1] : fz_ticket_key_files[0];
+        uint8_t sel = 5;
+        write_seed2("session", files[i][0], &sel, 1, (const uint8_t *)text, strlen(text));
+    }
+    {
+        uint8_t sel = 5;
+        static const uint8_t nul[] = "00000000000000000000000000000001\0 x 1 2\n";
+        write_seed2("session", "keys-nul", &sel, 1, nul, sizeof(nul) - 1);
+    }
+    /* cache: put a..e (e evicts a), get them, time steps forward past the
+     * timeout and back before an entry */
+    static const uint8_t cache[] = {6,
+                                    0, 0, 1,   0, 1, 1,   0, 2, 1,   0, 3, 1,   1, 0, 0,
+                                    0, 4, 1,   1, 1, 0,   1, 0, 0,   2, 2, 0,   3, 0, 0,
+                                    1, 3, 90,  1, 4, 20,  0, 5, 0,   1, 5, 0x80, 1, 5, 0x7f};
+    write_seed("session", "cache-ops", cache, sizeof(cache));
+    /* anti-replay: first uses, a replay, full, the window passing, the
+     * clock going back */
+    static const uint8_t ar[] = {7,   0, 0,  1, 1,  0, 0,  2, 1,  3, 1,  4, 0,  1, 11,
+                                 4, 0,  5, 0xf6,  5, 0x14,  6, 0,  7, 0};
+    write_seed("session", "antireplay-ops", ar, sizeof(ar));
+    static const uint8_t seal[] = {4, 1, 0, 5, 'x', 'y', 'z'};
+    write_seed("session", "seal-short", seal, sizeof(seal));
+}
+
 int main(int argc, char **argv)
 {
     capture caps[] = {
@@ -1323,13 +1961,25 @@ int main(int argc, char **argv)
     };
     const size_t n_caps = sizeof(caps) / sizeof(caps[0]);
     static const char *const targets[] = {"server", "client", "messages", "ext",
-                                          "record", "x509",   "wire"};
+                                          "record", "x509",   "wire",     "session"};
 
     out_root = argc > 1 ? argv[1] : MUTLS_SOURCE_DIR "/fuzz/corpus";
     if (mkdir(out_root, 0777) != 0 && errno != EEXIST)
         fz_die("mkdir %s: %s", out_root, strerror(errno));
     if ((cx = mt_crypto_new()) == NULL)
         fz_die("mt_crypto_new");
+    {
+        char path[4200];
+        mt_error e;
+        fz_tmp_path(path, sizeof(path), "ticket.keys");
+        fz_write_file(path, (const uint8_t *)fz_ticket_key_files[0],
+                      strlen(fz_ticket_key_files[0]));
+        mt_error_clear(&e);
+        if ((fixed_keys = mt_ticket_keys_new(cx, NULL, 3600, 7200)) == NULL ||
+            mt_ticket_keys_load_file(fixed_keys, path, FZ_NOW, &e) != 0)
+            fz_die("fixed ticket keys: %s", e.msg);
+        (void)unlink(path);
+    }
     for (size_t t = 0; t < sizeof(targets) / sizeof(targets[0]); t++)
         clean_target(targets[t]);
 
@@ -1359,6 +2009,10 @@ int main(int argc, char **argv)
     seeds_server_edges();
     seeds_record_edges();
     seeds_x509();
+    seeds_server_resumption();
+    seeds_client_resumption();
+    seeds_session();
+    mt_ticket_keys_free(fixed_keys);
     for (size_t i = 0; i < n_caps; i++)
         capture_free(&caps[i]);
     mt_crypto_free(cx);

@@ -61,7 +61,9 @@ int mt_send_client_hello(mutls_conn *c)
         /* Only for the same server name, and only while fresh. */
         int resume12 = rs != NULL && rs->st.version == MUTLS_TLS1_2 && cfg->min_version <= MUTLS_TLS1_2 &&
                        strcmp(rs->st.sni, c->server_name ? c->server_name : "") == 0 &&
-                       now >= rs->st.issued && now - rs->st.issued < (int64_t)rs->st.lifetime;
+                       (cfg->verify == MUTLS_VERIFY_NONE || rs->st.peer_chain_len > 0) &&
+                       now >= rs->st.issued &&
+                       (uint64_t)now - (uint64_t)rs->st.issued < rs->st.lifetime;
         hs->session_id_len = cfg->middlebox_compat || (resume12 && rs->ticket_len > 0) ? 32 : 0;
         if (hs->session_id_len && mt_random(&cfg->rng, hs->session_id, 32) != 0)
             return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "no randomness");

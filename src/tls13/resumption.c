@@ -46,8 +46,15 @@ int mt_client_psk_usable(const mutls_conn *c)
      * past its lifetime (by our clock). */
     if (strcmp(s->st.sni, c->server_name ? c->server_name : "") != 0)
         return 0;
+    /* A client that verifies the server resumes only a session whose
+     * server chain was verified (a session from an unverified connection
+     * carries none): resumption must not skip verification. */
+    if (c->cfg->verify != MUTLS_VERIFY_NONE && s->st.peer_chain_len == 0)
+        return 0;
     int64_t now = mt_config_now(c->cfg);
-    if (now < s->st.issued || now - s->st.issued >= (int64_t)s->st.lifetime)
+    /* (the difference taken unsigned: issued comes from an imported
+     * session and may be anything) */
+    if (now < s->st.issued || (uint64_t)now - (uint64_t)s->st.issued >= s->st.lifetime)
         return 0;
     const mt_suite *ps = mt_suite_find(s->st.suite);
     /* After a HelloRetryRequest only a PSK of the chosen hash (4.1.4). */
@@ -341,7 +348,7 @@ int mt_server_open_ticket(mutls_conn *c, const uint8_t *ticket, size_t len, mt_s
     memset(st, 0, sizeof(*st));
     if (mt_ticket_open(c->cfg->ticket_keys, now, ticket, len, &plain) == 0 &&
         mt_session_state_decode(plain.data, plain.len, st) == 0) {
-        if (now >= st->issued && now - st->issued < (int64_t)st->lifetime)
+        if (now >= st->issued && (uint64_t)now - (uint64_t)st->issued < st->lifetime)
             ret = 0;
         else
             mt_session_state_clear(st);

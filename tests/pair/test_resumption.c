@@ -2171,6 +2171,37 @@ static void group(const char *name, void (*fn)(void))
     printf("== %s: %lu checks, %lu failed\n", name, test_checks_ - before, test_failed_ - failed);
 }
 
+/* A session from a connection that did not verify the server carries no
+ * server chain; a client that does verify must not resume it, which would
+ * skip verification (full handshake, server verified). */
+static void test_unverified_session(void)
+{
+    for (rmode m = M13; m <= M12ID; m++) {
+        world *w = world_new();
+        pair_spec spec = mode_spec(m);
+        sopts so = mode_sopts(m);
+        mutls_config *s = mk_server(w, &spec, &so);
+        pair_spec lax = spec;
+        lax.client_verify_none = 1;
+        mutls_config *none = mk_client(w, &lax, NULL);
+        mutls_config *strict = mk_client(w, &spec, NULL);
+
+        say("%s: a session from an unverified connection is not resumed by a verifying "
+            "client", mname(m));
+        mutls_session *a = FULL(w, none, s, NULL);
+        CHECK(a != NULL && a->st.peer_chain_len == 0);
+        mutls_session *b = RESUME(w, none, s, a); /* fine for the lax client */
+        pair *p = connect_with(w, strict, s, a);
+        run(p);
+        EXPECT_FULL(w, p);
+        CHECK(mutls_conn_peer_verified(p->c) == 1);
+        pair_free(p);
+        mutls_session_free(a);
+        mutls_session_free(b);
+        world_free(w);
+    }
+}
+
 int main(void)
 {
     group("resumption by ticket and session ID", test_resume_basic);
@@ -2184,5 +2215,6 @@ int main(void)
     group("early data", test_early_data);
     group("False Start", test_false_start);
     group("session export", test_export);
+    group("unverified sessions", test_unverified_session);
     TEST_MAIN_END();
 }
