@@ -400,12 +400,18 @@ int mutls_conn_alert_received(const mutls_conn *conn);
 
 /* ---- fd adapter -------------------------------------------------------- */
 
-/* Attach a connected socket. For a non-blocking fd the mutls_io_* calls
- * return MUTLS_WANT_READ / MUTLS_WANT_WRITE when the socket would block;
- * call again once poll() reports readiness. */
+/* Attach a connected socket. The connection does not own it: the caller
+ * closes it (after mutls_conn_free or mutls_io_close). For a non-blocking
+ * fd the mutls_io_* calls return MUTLS_WANT_READ / MUTLS_WANT_WRITE when
+ * the socket would block; call again once poll() reports readiness
+ * (mutls_io_poll_events). */
 int mutls_conn_set_fd(mutls_conn *conn, int fd);
 int mutls_io_handshake(mutls_conn *conn);
 int mutls_io_read(mutls_conn *conn, uint8_t *buf, size_t len);
+/* Encrypts all of buf and returns len once it is queued, even if the
+ * socket could not take all of it yet: a non-blocking caller then calls
+ * mutls_io_flush() until it returns MUTLS_OK (never mutls_io_write again
+ * for the same bytes). */
 int mutls_io_write(mutls_conn *conn, const uint8_t *buf, size_t len);
 /* Send pending output (KeyUpdate, alerts). */
 int mutls_io_flush(mutls_conn *conn);
