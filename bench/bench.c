@@ -166,6 +166,11 @@ static void mt_setup(mt_side *m, const char *chain, const char *key, const char 
     if (mutls_config_set_groups(m->client, GROUP) != 0 ||
         mutls_config_set_groups(m->server, GROUP) != 0)
         die("mutls: cannot set group %s", GROUP);
+    /* Parity with the OpenSSL side: no tickets, no session cache (both
+     * measure full handshakes). */
+    if (mutls_config_set_tickets(m->server, 0) != 0 ||
+        mutls_config_set_session_cache(m->server, 0, 0) != 0)
+        die("mutls: cannot turn off tickets and the session cache");
 }
 
 static void mt_teardown(mt_side *m)
@@ -275,7 +280,7 @@ static void os_setup(os_side *o, const char *chain, const char *key, const char 
             die("OpenSSL: cannot restrict to TLS 1.3 / %s / X25519", suite);
         SSL_CTX_set_session_cache_mode(x, SSL_SESS_CACHE_OFF);
     }
-    /* mutls issues no NewSessionTicket: neither does OpenSSL here. */
+    /* No NewSessionTicket on either side (mutls: mutls_config_set_tickets(0)). */
     SSL_CTX_set_num_tickets(o->server, 0);
     if (SSL_CTX_use_certificate_chain_file(o->server, cert_path(chain)) != 1 ||
         SSL_CTX_use_PrivateKey_file(o->server, cert_path(key), SSL_FILETYPE_PEM) != 1 ||

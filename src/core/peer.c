@@ -6,21 +6,11 @@
 
 #include "tls13/handshake.h"
 
-int mt_accept_peer_chain(mutls_conn *c, const uint8_t *const *der, const size_t *der_len,
-                         size_t n, mt_x509 **leaf)
+/* Make `peer` the connection's identity. A post-handshake authentication
+ * replaces the identity; the one the application may still hold stays
+ * valid until the connection is freed (mutls.h). */
+static int set_peer(mutls_conn *c, mutls_peer *peer)
 {
-    const mutls_config *cfg = c->cfg;
-    int server_cert = c->role == MUTLS_CLIENT;
-    mutls_peer *peer = mt_peer_new(der, der_len, n);
-    int ret = 0;
-
-    *leaf = NULL;
-    if (peer == NULL)
-        return mt_conn_fail(c, MUTLS_ERR_VERIFY, MT_ALERT_BAD_CERTIFICATE,
-                            "%s certificate could not be parsed", server_cert ? "server" : "client");
-    /* A post-handshake authentication replaces the identity; the one the
-     * application may still hold stays valid until the connection is
-     * freed (mutls.h). */
     if (c->peer != NULL) {
         mutls_peer **old = realloc(c->old_peers, (c->n_old_peers + 1) * sizeof(*old));
         if (old == NULL) {
@@ -31,12 +21,26 @@ int mt_accept_peer_chain(mutls_conn *c, const uint8_t *const *der, const size_t 
         c->old_peers[c->n_old_peers++] = c->peer;
     }
     c->peer = peer;
+    return 0;
+}
+
+int mt_accept_peer_chain(mutls_conn *c, const uint8_t *const *der, const size_t *der_len,
+                         size_t n, mt_x509 **leaf)
+{
+    const mutls_config *cfg = c->cfg;
+    int server_cert = c->role == MUTLS_CLIENT;
+    const char *who = server_cert ? "server" : "client";
+    mutls_peer *peer;
+    int ret;
+
+    *leaf = NULL;
     if (cfg->verify == MUTLS_VERIFY_NONE && server_cert) {
+        if (mt_x509_from_der(der[0], der_len[0], leaf) != 0 ||
+            (peer = mt_peer_new_parsed(*leaf, der, der_len, n)) == NULL)
+            return mt_conn_fail(c, MUTLS_ERR_VERIFY, MT_ALERT_BAD_CERTIFICATE,
+                                "server certificate could not be parsed");
         mt_peer_set_verified(peer, 0, "verification disabled");
-        if (mt_x509_from_der(der[0], der_len[0], leaf) != 0)
-            ret = mt_conn_fail(c, MUTLS_ERR_VERIFY, MT_ALERT_BAD_CERTIFICATE,
-                               "server certificate could not be parsed");
-        return ret;
+        return set_peer(c, peer);
     }
     mt_verify_params p;
     memset(&p, 0, sizeof(p));
@@ -45,24 +49,34 @@ int mt_accept_peer_chain(mutls_conn *c, const uint8_t *const *der, const size_t 
     p.want_server = server_cert;
     p.max_depth = cfg->verify_depth;
     p.min_rsa_bits = server_cert ? 0 : 2048;
-    ret = mt_verify_chain(server_cert ? cfg->trust : cfg->client_trust, der, der_len, n, &p,
-                          server_cert ? "server" : "client", leaf, &c->err);
+    ret = mt_verify_chain(server_cert ? cfg->trust : cfg->client_trust, der, der_len, n, &p, who,
+                          leaf, &c->err);
+    /* The identity is kept whatever the verdict (for logs); on success the
+     * leaf the verification parsed is reused. */
+    peer = mt_peer_new_parsed(ret == 0 ? *leaf : NULL, der, der_len, n);
+    if (peer == NULL)
+        return ret != 0 ? ret
+                        : mt_conn_fail(c, MUTLS_ERR_VERIFY, MT_ALERT_BAD_CERTIFICATE,
+                                       "%s certificate could not be parsed", who);
     mt_peer_set_verified(peer, ret == 0, ret == 0 ? "" : c->err.msg);
+    int set = set_peer(c, peer);
+    if (ret != 0 || set != 0)
+        return ret != 0 ? ret : set;
     /* The verified chain goes with the sessions made from now on (tickets,
      * cache entries, the client's session), so that a resumption restores
      * this identity and the server can check it again. An unverified
      * chain (verification off) is not kept: a resumed identity is marked
      * verified. */
     mt_buf_reset(&c->peer_chain);
-    for (size_t i = 0; ret == 0 && i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         mt_w_u24(&c->peer_chain, (uint32_t)der_len[i]);
         mt_w_bytes(&c->peer_chain, der[i], der_len[i]);
     }
-    if (ret == 0 && c->peer_chain.err) {
+    if (c->peer_chain.err) {
         mt_buf_reset(&c->peer_chain);
-        ret = mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
+        return mt_conn_fail(c, MUTLS_ERR_INTERNAL, MT_ALERT_INTERNAL_ERROR, "out of memory");
     }
-    return ret;
+    return 0;
 }
 
 int mt_server_take_client_chain(mutls_conn *c, const uint8_t *const *der, const size_t *der_len,

@@ -314,6 +314,12 @@ static char *name_or_placeholder(const X509_NAME *n)
 
 mutls_peer *mt_peer_new(const uint8_t *const *der, const size_t *der_len, size_t n)
 {
+    return mt_peer_new_parsed(NULL, der, der_len, n);
+}
+
+mutls_peer *mt_peer_new_parsed(const mt_x509 *parsed, const uint8_t *const *der,
+                               const size_t *der_len, size_t n)
+{
     static const char hex[] = "0123456789abcdef";
     mt_x509 *leaf = NULL;
     mutls_peer *p = NULL;
@@ -322,8 +328,16 @@ mutls_peer *mt_peer_new(const uint8_t *const *der, const size_t *der_len, size_t
     unsigned int md_len = 0, i;
     X509 *x;
 
-    if (n == 0 || der == NULL || der_len == NULL || mt_x509_from_der(der[0], der_len[0], &leaf) != 0)
+    if (n == 0 || der == NULL || der_len == NULL)
         return NULL;
+    /* Parsing is the costly part (OpenSSL 3 decoders): reuse the leaf the
+     * verification already parsed when there is one. */
+    if (parsed != NULL) {
+        if (!X509_up_ref(parsed->x) || (leaf = mt_x509_wrap(parsed->x)) == NULL)
+            return NULL;
+    } else if (mt_x509_from_der(der[0], der_len[0], &leaf) != 0) {
+        return NULL;
+    }
     x = leaf->x;
     p = calloc(1, sizeof(*p));
     if (p == NULL)

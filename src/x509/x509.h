@@ -175,6 +175,9 @@ int mt_verify_chain(const mt_trust *t, const uint8_t *const *der, const size_t *
  * certificates need not parse (they appear in the PEM as sent). verified
  * starts 0 with the error "not verified". */
 mutls_peer *mt_peer_new(const uint8_t *const *der, const size_t *der_len, size_t n);
+/* The same with the leaf already parsed (from mt_verify_chain). */
+mutls_peer *mt_peer_new_parsed(const mt_x509 *leaf, const uint8_t *const *der,
+                               const size_t *der_len, size_t n);
 /* verified 1: the error becomes ""; verified 0: the error is copied (NULL
  * or "": "not verified"; on allocation failure it reads "not verified"). */
 void mt_peer_set_verified(mutls_peer *p, int verified, const char *error);
