@@ -46,49 +46,12 @@
 #include "tls12/tls12.h"
 #include "tls13/handshake.h"
 #include "testlib.h"
+#include "vector_bytes.h"
 #include "tls12_vectors.h"
 
 static mt_crypto *cx;
 
-/* ---- decoded vectors --------------------------------------------------- */
-
-typedef struct {
-    uint8_t *p;
-    size_t n;
-} bytes;
-
-static bytes *allocs;
-static size_t n_allocs, cap_allocs;
-
-/* Decode a hex vector (freed at exit); the program stops on a malformed
- * one. */
-static bytes V(const char *hex)
-{
-    size_t want = strlen(hex) / 2;
-    bytes b = {malloc(want + 1), 0};
-    if (n_allocs == cap_allocs) {
-        cap_allocs = cap_allocs ? 2 * cap_allocs : 64;
-        allocs = realloc(allocs, cap_allocs * sizeof(*allocs));
-    }
-    if (b.p == NULL || allocs == NULL)
-        abort();
-    b.n = hex_decode(hex, b.p, want + 1);
-    if (b.n != want || strlen(hex) % 2 != 0) {
-        fprintf(stderr, "malformed test vector %.40s...\n", hex);
-        exit(2);
-    }
-    allocs[n_allocs++] = b;
-    return b;
-}
-
-static void free_vectors(void)
-{
-    for (size_t i = 0; i < n_allocs; i++)
-        free(allocs[i].p);
-    free(allocs);
-    allocs = NULL;
-    n_allocs = cap_allocs = 0;
-}
+/* ---- helpers ----------------------------------------------------------- */
 
 static int all_zero(const uint8_t *p, size_t n)
 {
