@@ -8,6 +8,10 @@
  *                        colons are skipped; (size_t)-1 on a bad digit)
  *   read_file(path, &len) -> malloc'ed contents (NUL-terminated, len
  *                        excludes the NUL), or NULL (message on stderr)
+ *   test_cert_path(buf, size, name)  NAME in $MUTLS_TEST_CERTS (default
+ *                        tests/certs)
+ *   test_cert_load(name, &len) -> read_file of that path; a missing test
+ *                        file stops the program (exit 2)
  *   TEST_MAIN_END()      prints "N checks, M failed"; returns M ? 1 : 0
  */
 #ifndef MT_TESTLIB_H
@@ -125,6 +129,30 @@ static inline char *read_file(const char *path, size_t *len)
     if (len != NULL)
         *len = n;
     return buf;
+}
+
+static inline const char *test_certs_dir(void)
+{
+    const char *d = getenv("MUTLS_TEST_CERTS");
+    return d != NULL && d[0] != '\0' ? d : "tests/certs";
+}
+
+static inline void test_cert_path(char *buf, size_t size, const char *name)
+{
+    snprintf(buf, size, "%s/%s", test_certs_dir(), name);
+}
+
+static inline char *test_cert_load(const char *name, size_t *len)
+{
+    char path[1024];
+    char *s;
+    test_cert_path(path, sizeof(path), name);
+    s = read_file(path, len);
+    if (s == NULL) {
+        fprintf(stderr, "missing test file %s (set MUTLS_TEST_CERTS)\n", path);
+        exit(2);
+    }
+    return s;
 }
 
 #define TEST_MAIN_END()                                                        \

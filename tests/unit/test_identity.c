@@ -37,30 +37,6 @@
 
 /* ---- helpers --------------------------------------------------------------- */
 
-static const char *certs_dir(void)
-{
-    const char *d = getenv("MUTLS_TEST_CERTS");
-    return d != NULL && d[0] != '\0' ? d : "tests/certs";
-}
-
-static void cert_path(char *buf, size_t size, const char *name)
-{
-    snprintf(buf, size, "%s/%s", certs_dir(), name);
-}
-
-static char *load(const char *name, size_t *len)
-{
-    char path[1024];
-    char *s;
-    cert_path(path, sizeof(path), name);
-    s = read_file(path, len);
-    if (s == NULL) {
-        fprintf(stderr, "missing test file %s (set MUTLS_TEST_CERTS)\n", path);
-        exit(2);
-    }
-    return s;
-}
-
 static mt_cert_chain *chain_of(const char *name)
 {
     char f[256];
@@ -69,9 +45,9 @@ static mt_cert_chain *chain_of(const char *name)
     mt_cert_chain *c = NULL;
     mt_error e;
     snprintf(f, sizeof(f), "%s.pem", name);
-    pem = load(f, &pem_len);
+    pem = test_cert_load(f, &pem_len);
     snprintf(f, sizeof(f), "%s.key", name);
-    key = load(f, &key_len);
+    key = test_cert_load(f, &key_len);
     mt_error_clear(&e);
     if (mt_cert_chain_load(pem, pem_len, key, key_len, &c, &e) != 0) {
         fprintf(stderr, "cannot load chain %s: %s\n", name, e.msg);
@@ -89,7 +65,7 @@ static mt_trust *trust_of(const char *ca)
     mt_trust *t = mt_trust_new();
     if (t == NULL)
         exit(2);
-    cert_path(path, sizeof(path), ca);
+    test_cert_path(path, sizeof(path), ca);
     mt_error_clear(&e);
     if (mt_trust_add_file(t, path, &e) != 0) {
         fprintf(stderr, "cannot load %s: %s\n", path, e.msg);
@@ -102,7 +78,7 @@ static void add_crl(mt_trust *t, const char *name)
 {
     char path[1024];
     mt_error e;
-    cert_path(path, sizeof(path), name);
+    test_cert_path(path, sizeof(path), name);
     mt_error_clear(&e);
     CHECK(mt_trust_add_crl_file(t, path, &e) == 0);
     if (e.code != MUTLS_OK)
@@ -363,7 +339,7 @@ static void check_against_libcrypto(const char *name, const mutls_peer *p)
     ASN1_TIME *epoch = ASN1_TIME_set(NULL, 0);
 
     snprintf(f, sizeof(f), "%s.pem", name);
-    pem = load(f, &len);
+    pem = test_cert_load(f, &len);
     b = BIO_new_mem_buf(pem, (int)len);
     x = PEM_read_bio_X509(b, NULL, NULL, NULL);
     CHECK(x != NULL);
@@ -880,8 +856,8 @@ static void test_verify_client(void)
         size_t len[2];
         BIO *b;
         X509 *x;
-        pem = load("client-rogue.pem", &l1);
-        root = load("rogue-client-ca.pem", &l2);
+        pem = test_cert_load("client-rogue.pem", &l1);
+        root = test_cert_load("rogue-client-ca.pem", &l2);
         b = BIO_new_mem_buf(root, (int)l2);
         x = PEM_read_bio_X509(b, NULL, NULL, NULL);
         d = der_of(x, &dl);
@@ -972,12 +948,12 @@ static void test_crl(void)
     mt_error_clear(&e);
     CHECK(mt_trust_add_crl_file(t, "/nonexistent/x.crl", &e) == MUTLS_ERR_CONFIG);
     CHECK(has(&e, "cannot read CRL file /nonexistent/x.crl: No such file or directory"));
-    cert_path(path, sizeof(path), "client-ca.pem");
+    test_cert_path(path, sizeof(path), "client-ca.pem");
     mt_error_clear(&e);
     CHECK(mt_trust_add_crl_file(t, path, &e) == MUTLS_ERR_CONFIG);
     CHECK(has(&e, "contains no CRL"));
     CHECK(has(&e, "client-ca.pem"));
-    cert_path(path, sizeof(path), "trust-dir");
+    test_cert_path(path, sizeof(path), "trust-dir");
     mt_error_clear(&e);
     CHECK(mt_trust_add_crl_file(t, path, &e) == MUTLS_ERR_CONFIG);
     CHECK(has(&e, "is a directory"));
@@ -1064,7 +1040,7 @@ static void test_crl(void)
         X509_CRL *crl;
         unsigned char *der = NULL;
         int dl;
-        pem = load("client-ca.crl.pem", &len);
+        pem = test_cert_load("client-ca.crl.pem", &len);
         t = trust_of("client-ca.pem");
         mt_error_clear(&e);
         CHECK(mt_trust_add_crl_pem(t, pem, len, &e) == 0);
@@ -1201,7 +1177,7 @@ static void test_max_depth(void)
 static uint8_t *subject_der(const char *file, size_t *len)
 {
     size_t pl;
-    char *pem = load(file, &pl);
+    char *pem = test_cert_load(file, &pl);
     BIO *b = BIO_new_mem_buf(pem, (int)pl);
     X509 *x = PEM_read_bio_X509(b, NULL, NULL, NULL);
     unsigned char *d = NULL;
@@ -1363,12 +1339,12 @@ static void test_ca_names(void)
     {
         char path[1024];
         mt_error e;
-        cert_path(path, sizeof(path), "client-ca.pem");
+        test_cert_path(path, sizeof(path), "client-ca.pem");
         mt_error_clear(&e);
         CHECK(mt_trust_add_file(t, path, &e) == 0);
-        cert_path(path, sizeof(path), "client-cas.pem");
+        test_cert_path(path, sizeof(path), "client-cas.pem");
         CHECK(mt_trust_add_file(t, path, &e) == 0);
-        cert_path(path, sizeof(path), "client-ca.crl.pem"); /* CRLs are no names */
+        test_cert_path(path, sizeof(path), "client-ca.crl.pem"); /* CRLs are no names */
         CHECK(mt_trust_add_crl_file(t, path, &e) == 0);
     }
     CHECK(mt_trust_ca_names(t, &b, &count) == 0);

@@ -659,8 +659,7 @@ static void test_new_session_ticket(void)
 static char *load_cert_file(const char *name, size_t *len)
 {
     char path[512];
-    const char *d = getenv("MUTLS_TEST_CERTS");
-    snprintf(path, sizeof(path), "%s/%s", d && *d ? d : "tests/certs", name);
+    test_cert_path(path, sizeof(path), name);
     return read_file(path, len);
 }
 

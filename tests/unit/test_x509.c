@@ -17,30 +17,6 @@
 #define NOW_2095 3944678400LL    /* 2095-01-01T00:00:00Z */
 #define NOW_2100_06 4115491200LL /* 2100-06-01T00:00:00Z */
 
-static const char *certs_dir(void)
-{
-    const char *d = getenv("MUTLS_TEST_CERTS");
-    return d != NULL && d[0] != '\0' ? d : "tests/certs";
-}
-
-static void cert_path(char *buf, size_t size, const char *name)
-{
-    snprintf(buf, size, "%s/%s", certs_dir(), name);
-}
-
-static char *load(const char *name, size_t *len)
-{
-    char path[1024];
-    char *s;
-    cert_path(path, sizeof(path), name);
-    s = read_file(path, len);
-    if (s == NULL) {
-        fprintf(stderr, "missing test file %s (set MUTLS_TEST_CERTS)\n", path);
-        exit(2);
-    }
-    return s;
-}
-
 /* Loads NAME.pem with KEY.key (KEY NULL: NAME). */
 static int load_chain_key(const char *name, const char *key, mt_cert_chain **out, mt_error *e)
 {
@@ -49,9 +25,9 @@ static int load_chain_key(const char *name, const char *key, mt_cert_chain **out
     size_t pem_len, k_len;
     int r;
     snprintf(f, sizeof(f), "%s.pem", name);
-    pem = load(f, &pem_len);
+    pem = test_cert_load(f, &pem_len);
     snprintf(f, sizeof(f), "%s.key", key != NULL ? key : name);
-    k = load(f, &k_len);
+    k = test_cert_load(f, &k_len);
     mt_error_clear(e);
     r = mt_cert_chain_load(pem, pem_len, k, k_len, out, e);
     free(pem);
@@ -77,7 +53,7 @@ static mt_trust *trust_of(const char *ca)
     mt_trust *t = mt_trust_new();
     if (t == NULL)
         exit(2);
-    cert_path(path, sizeof(path), ca);
+    test_cert_path(path, sizeof(path), ca);
     mt_error_clear(&e);
     if (mt_trust_add_file(t, path, &e) != 0) {
         fprintf(stderr, "cannot load %s: %s\n", path, e.msg);
@@ -234,8 +210,8 @@ static void test_chain_errors(void)
     CHECK(load_chain_key("client-rsa2048", "server-rsa2048", &c, &e) == MUTLS_ERR_CONFIG);
     CHECK(has(&e, "private key does not match certificate CN=mutls test client,OU=clients"));
 
-    pem = load("server-ecdsa-p256.pem", &pem_len);
-    key = load("server-ecdsa-p256.key", &key_len);
+    pem = test_cert_load("server-ecdsa-p256.pem", &pem_len);
+    key = test_cert_load("server-ecdsa-p256.key", &key_len);
 
     /* no certificate at all: empty, text, or only a key */
     mt_error_clear(&e);
@@ -377,12 +353,12 @@ static void test_trust(void)
     mt_error_clear(&e);
     CHECK(mt_trust_add_file(t, "/nonexistent/ca.pem", &e) == MUTLS_ERR_CONFIG);
     CHECK(has(&e, "cannot read trust file /nonexistent/ca.pem: No such file or directory"));
-    cert_path(path, sizeof(path), "server-ecdsa-p256.key");
+    test_cert_path(path, sizeof(path), "server-ecdsa-p256.key");
     mt_error_clear(&e);
     CHECK(mt_trust_add_file(t, path, &e) == MUTLS_ERR_CONFIG);
     CHECK(has(&e, "contains no PEM certificate"));
     CHECK(has(&e, "server-ecdsa-p256.key"));
-    cert_path(path, sizeof(path), "trust-dir");
+    test_cert_path(path, sizeof(path), "trust-dir");
     mt_error_clear(&e);
     CHECK(mt_trust_add_file(t, path, &e) == MUTLS_ERR_CONFIG);
     CHECK(has(&e, "is a directory"));
@@ -390,7 +366,7 @@ static void test_trust(void)
     mt_error_clear(&e);
     CHECK(mt_trust_add_dir(t, "/nonexistent/dir", &e) == MUTLS_ERR_CONFIG);
     CHECK(has(&e, "cannot read trust directory /nonexistent/dir"));
-    cert_path(path, sizeof(path), "ca.pem");
+    test_cert_path(path, sizeof(path), "ca.pem");
     mt_error_clear(&e);
     CHECK(mt_trust_add_dir(t, path, &e) == MUTLS_ERR_CONFIG);
     CHECK(has(&e, "is not a directory"));
@@ -412,7 +388,7 @@ static void test_trust(void)
     CHECK(e.alert == MT_ALERT_UNKNOWN_CA);
 
     /* from memory */
-    pem = load("ca.pem", &len);
+    pem = test_cert_load("ca.pem", &len);
     mt_error_clear(&e);
     CHECK(mt_trust_add_pem(t, pem, len, &e) == 0);
     free(pem);
@@ -426,7 +402,7 @@ static void test_trust(void)
 
     /* from a hashed directory */
     t = mt_trust_new();
-    cert_path(path, sizeof(path), "trust-dir");
+    test_cert_path(path, sizeof(path), "trust-dir");
     mt_error_clear(&e);
     CHECK(mt_trust_add_dir(t, path, &e) == 0);
     CHECK(verify(t, "server-ed25519", "localhost", NOW_2026, 1, &e) == 0);
@@ -515,9 +491,9 @@ static void test_verify_fail(mt_trust *t)
         char *leaf, *root, *key, *both;
         size_t l1, l2, kl;
         mt_cert_chain *rc = NULL;
-        leaf = load("server-rogue.pem", &l1);
-        root = load("rogue-ca.pem", &l2);
-        key = load("server-rogue.key", &kl);
+        leaf = test_cert_load("server-rogue.pem", &l1);
+        root = test_cert_load("rogue-ca.pem", &l2);
+        key = test_cert_load("server-rogue.key", &kl);
         both = malloc(l1 + l2 + 1);
         memcpy(both, leaf, l1);
         memcpy(both + l1, root, l2 + 1);
