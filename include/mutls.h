@@ -312,8 +312,9 @@ int mutls_conn_early_data_status(const mutls_conn *conn);
 int mutls_conn_last_read_was_early(const mutls_conn *conn);
 /* Server: send one more NewSessionTicket (TLS 1.3). MUTLS_ERR_CONFIG, the
  * connection going on, when no ticket can be made: no ticket key is valid
- * now (a key file whose keys have all expired), or the session is too large
- * for a ticket (a very large client chain). */
+ * now (a key file whose keys have all expired), the session is too large
+ * for a ticket (a very large client chain), or the client listed no PSK key
+ * exchange mode this server accepts (RFC 8446 4.2.9). */
 int mutls_conn_send_ticket(mutls_conn *conn);
 /* Client, TLS 1.2 with False Start: 1 once application data may be
  * written although the handshake is not complete. */

@@ -242,6 +242,7 @@ struct mutls_conn {
     int client_auth_empty;  /* we answered with an empty Certificate */
     /* TLS 1.3 post-handshake authentication (RFC 8446 4.6.2) */
     int pha_offered;        /* client offered post_handshake_auth */
+    int peer_psk_mode;      /* server: the client lists a PSK mode we accept */
     mt_hash *pha_base;      /* transcript through the client Finished */
     int pha_stage;          /* server: 1 Certificate, 2 CertificateVerify, 3 Finished */
     /* fd adapter */

@@ -162,10 +162,14 @@ int mt_send_client_hello(mutls_conn *c)
     }
     if (hs->cookie.len > 0) /* RFC 8446 4.2.2: echo the HRR's cookie */
         mt_ext_write_cookie(b, hs->cookie.data, hs->cookie.len);
+    /* RFC 8446 4.2.9: the modes we accept for resumption, in every
+     * ClientHello offering TLS 1.3: servers (Go's, ours) send tickets only
+     * to a client that lists one. */
+    if (offer13)
+        mt_ext_write_psk_modes(b, cfg->psk_ke, 1);
     /* RFC 8446 4.2.11: resumption; pre_shared_key comes last. */
     int psk = offer13 && mt_client_psk_usable(c);
     if (psk) {
-        mt_ext_write_psk_modes(b, cfg->psk_ke, 1);
         /* 0-RTT only with the first ClientHello (RFC 8446 4.2.10). */
         if (!c->did_hrr && c->early_out.len > 0 && c->resume->st.max_early_data > 0) {
             mt_ext_write_early_data(b, 0, 0);

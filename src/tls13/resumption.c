@@ -267,6 +267,15 @@ int mt_server_send_ticket(mutls_conn *c)
     char detail[128];
     int ret;
 
+    /* RFC 8446 4.2.9: no tickets the client could not use; a client that
+     * lists no PSK key exchange mode (or only psk_ke, which is off here)
+     * does not resume. */
+    if (!c->peer_psk_mode) {
+        mt_trace(c, 1, 0, "NewSessionTicket",
+                 "not sent: the client lists no PSK key exchange mode in common "
+                 "(psk_key_exchange_modes)");
+        return 1;
+    }
     for (int i = 7; i >= 0; i--)
         nonce[7 - i] = (uint8_t)(c->ticket_nonce >> (8 * i));
     c->ticket_nonce++;

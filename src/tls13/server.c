@@ -371,6 +371,7 @@ static int send_server_flight(mutls_conn *c, const mt_client_hello *ch, const mt
         (ret = mt_install_secret(c, 1, c->s_ap_secret)) != 0)
         return ret;
     c->pha_offered = mt_exts_has(&ch->ext, MT_EXT_POST_HANDSHAKE_AUTH);
+    c->peer_psk_mode = (ch->ext.psk_modes & 2) != 0 || ((ch->ext.psk_modes & 1) != 0 && c->cfg->psk_ke);
     c->state = hs->early_accepted ? MT_ST_S_WAIT_EOED
                : hs->cert_requested ? MT_ST_S_WAIT_CERT
                                     : MT_ST_S_WAIT_FINISHED;

@@ -538,6 +538,7 @@ static int ch_find_ext(const uint8_t *msg, size_t len, uint16_t type, size_t *of
 }
 
 typedef enum {
+    ED_OBSERVE,        /* no edit: note the psk_key_exchange_modes listed */
     ED_PSK_KE_ONLY,    /* psk_key_exchange_modes: psk_ke only (binder fixed) */
     ED_FLIP_IDENTITY,  /* flip a byte of the TLS 1.3 ticket (PSK identity) */
     ED_FLIP_TICKET12,  /* flip a byte of the TLS 1.2 session_ticket */
@@ -549,6 +550,7 @@ typedef struct {
     size_t at;         /* which byte (of the ticket; of the binder from its end) */
     int mirror;        /* edit the client's transcript the same way */
     int done;
+    unsigned modes;    /* psk_key_exchange_modes as sent: bit 0 psk_ke, bit 1 psk_dhe_ke */
 } ch_edit;
 
 /* Edit the first ClientHello (one record, one message). */
@@ -565,7 +567,12 @@ static void edit_hook(pair *p, pair_record *r, void *ctx)
         CHECK(0 && "the ClientHello fills its record");
         return;
     }
+    if (ch_find_ext(msg, len, EXT_PSK_MODES, &off, &elen) == 0 && elen >= 1)
+        for (size_t i = 1; i < elen; i++)
+            e->modes |= msg[off + i] < 8 ? 1u << msg[off + i] : 0x80u;
     switch (e->kind) {
+    case ED_OBSERVE:
+        break;
     case ED_PSK_KE_ONLY: {
         if (ch_find_ext(msg, len, EXT_PSK_MODES, &off, &elen) != 0 || elen < 2) {
             CHECK(0 && "psk_key_exchange_modes present");
@@ -573,6 +580,8 @@ static void edit_hook(pair *p, pair_record *r, void *ctx)
         }
         for (size_t i = 1; i < elen; i++)
             msg[off + i] = 0; /* every mode becomes psk_ke */
+        if (ch_find_ext(msg, len, EXT_PRE_SHARED_KEY, &off, &elen) != 0)
+            break; /* a first hello: no binder */
         /* The client computes the binder again over the edited hello. */
         mt_buf *b = &p->c->scratch;
         mt_buf_reset(b);
@@ -1203,7 +1212,7 @@ static void test_tampered(void)
                 mname(m));
             size_t at[] = {0, 20, a->ticket_len - 1};
             for (size_t i = 0; i < N(at); i++) {
-                ch_edit e = {m == M13 ? ED_FLIP_IDENTITY : ED_FLIP_TICKET12, at[i], 1, 0};
+                ch_edit e = {m == M13 ? ED_FLIP_IDENTITY : ED_FLIP_TICKET12, at[i], 1, 0, 0};
                 pair *p = connect_with(w, c, s, a);
                 pair_set_tamper(p, edit_hook, &e);
                 run(p);
@@ -1238,7 +1247,7 @@ static void test_bad_binder(void)
         for (size_t i = 0; i < N(at); i++) {
             say("TLS 1.3: byte %zu from the end of the binder flipped in flight%s -> "
                 "decrypt_error (51)", at[i], early ? " (with early data)" : "");
-            ch_edit e = {ED_FLIP_BINDER, at[i], 0, 0};
+            ch_edit e = {ED_FLIP_BINDER, at[i], 0, 0, 0};
             pair *p = connect_with(w, c, s, early ? a2 : a);
             if (early)
                 CHECK(mutls_conn_write_early_data(p->c, (const uint8_t *)"GET /", 5) == 5);
@@ -1258,7 +1267,7 @@ static void test_bad_binder(void)
         "full handshake");
     {
         mutls_config *other = mk_server(w, &spec, NULL);
-        ch_edit e = {ED_FLIP_BINDER, 0, 1, 0};
+        ch_edit e = {ED_FLIP_BINDER, 0, 1, 0, 0};
         pair *p = connect_with(w, c, other, a);
         pair_set_tamper(p, edit_hook, &e);
         run(p);
@@ -1287,6 +1296,36 @@ static void test_psk_ke(void)
     mutls_session *b = FULL(w, c_dhe, s_dhe, NULL);
     pair *p;
 
+    say("a first ClientHello lists psk_dhe_ke (and psk_ke when allowed): servers send "
+        "tickets only to a client that lists a mode (RFC 8446 4.2.9; Go's does)");
+    for (int i = 0; i < 2; i++) {
+        ch_edit e = {ED_OBSERVE, 0, 0, 0, 0};
+        p = connect_with(w, i ? c_ke : c_dhe, s_dhe, NULL);
+        pair_set_tamper(p, edit_hook, &e);
+        run(p);
+        CHECK(e.done);
+        CHECK(e.modes == (i ? 3u : 2u));
+        EXPECT_FULL(w, p);
+        pair_free(p);
+    }
+
+    say("a first ClientHello listing psk_ke only (crafted): a server with psk_ke off sends "
+        "no ticket, one with psk_ke on does");
+    for (int i = 0; i < 2; i++) {
+        ch_edit e = {ED_PSK_KE_ONLY, 0, 1, 0, 0};
+        p = connect_with(w, c_ke, i ? s_ke : s_dhe, NULL);
+        pair_set_tamper(p, edit_hook, &e);
+        run(p);
+        CHECK(e.done);
+        EXPECT_FULL(w, p);
+        CHECK(pair_transfer_both(p, 1000, 1000, 5) == 0);
+        mutls_session *n = mutls_conn_get_session(p->c);
+        CHECK((n != NULL) == (i == 1));
+        CHECK(thas(&w->st, "NewSessionTicket", "no PSK key exchange mode in common") == (i == 0));
+        mutls_session_free(n);
+        pair_free(p);
+    }
+
     say("psk_ke allowed on both sides: a resumption still uses (EC)DHE (forward secrecy "
         "preferred)");
     p = connect_with(w, c_ke, s_ke, a);
@@ -1314,7 +1353,7 @@ static void test_psk_ke(void)
     say("a psk_ke-only offer (crafted, binder recomputed) to a server that allows psk_ke: "
         "resumed without (EC)DHE");
     {
-        ch_edit e = {ED_PSK_KE_ONLY, 0, 1, 0};
+        ch_edit e = {ED_PSK_KE_ONLY, 0, 1, 0, 0};
         p = connect_with(w, c_ke, s_ke, a);
         pair_set_tamper(p, edit_hook, &e);
         run(p);
@@ -1339,7 +1378,7 @@ static void test_psk_ke(void)
     say("a psk_ke-only offer to a server with psk_ke off: no mode in common, full handshake "
         "on the client's key share");
     {
-        ch_edit e = {ED_PSK_KE_ONLY, 0, 1, 0};
+        ch_edit e = {ED_PSK_KE_ONLY, 0, 1, 0, 0};
         p = connect_with(w, c_ke, s_dhe, b);
         pair_set_tamper(p, edit_hook, &e);
         run(p);
@@ -1353,7 +1392,7 @@ static void test_psk_ke(void)
     say("a psk_ke-only offer from a client with psk_ke off (crafted) answered without a "
         "key share: the client refuses it (missing_extension)");
     {
-        ch_edit e = {ED_PSK_KE_ONLY, 0, 1, 0};
+        ch_edit e = {ED_PSK_KE_ONLY, 0, 1, 0, 0};
         p = connect_with(w, c_dhe, s_ke, a);
         pair_set_tamper(p, edit_hook, &e);
         run(p);
