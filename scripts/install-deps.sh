@@ -19,6 +19,8 @@ packages=(
     procps              # ps/pkill/pgrep used by interop scripts
     tshark              # checks that a key log decrypts a capture (dumpcap)
     tcpdump             # fallback capture tool for the same test
+    golang-go           # Go crypto/tls peer for interop tests
+    openjdk-17-jdk-headless  # Java JSSE peer for interop tests (javac)
 )
 
 missing=()
